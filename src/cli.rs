@@ -1,0 +1,128 @@
+//! Command-line definitions (clap). Parsing only: `main.rs` turns these into a scan.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::report::Format;
+use crate::rules::{Confidence, Severity};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "nhilint",
+    version,
+    about = "Find embedded secrets, ownerless machine identities and standing privileges in repositories and CI",
+    long_about = None,
+    after_help = "Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 an error (bad config or rules, an unreadable file)."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan files and directories (default: the current directory)
+    Scan(ScanArgs),
+    /// List, explain, check and test rules
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+/// Which rule packs to load.
+#[derive(Debug, Args, Clone, Default)]
+pub struct PackArgs {
+    /// Load extra rule packs from a directory or file (repeatable)
+    #[arg(long = "rules", value_name = "PATH")]
+    pub rules: Vec<PathBuf>,
+    /// Do not load the built-in rule pack
+    #[arg(long)]
+    pub no_default_rules: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Files or directories to scan
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, short = 'f', value_enum, default_value = "human")]
+    pub format: Format,
+    /// Write the report to FILE instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Configuration file (default: .nhilint.yaml at the scan root, if present)
+    #[arg(long, short = 'c', value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub pack: PackArgs,
+    /// Lowest severity that makes the exit code 1 [default: low]
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
+    pub fail_on: Option<Severity>,
+    /// Lowest confidence to report [default: medium]
+    #[arg(long, value_name = "CONFIDENCE", value_parser = parse_confidence)]
+    pub min_confidence: Option<Confidence>,
+    /// Worker threads (0 = one per core)
+    #[arg(long, short = 'j', default_value_t = 0)]
+    pub threads: usize,
+    /// Skip (and report) files larger than this, e.g. 10MiB, 512K; 0 = no limit [default: 10MiB]
+    #[arg(long, value_name = "SIZE")]
+    pub max_file_size: Option<String>,
+    /// Leave out paths matching this gitignore-style glob (repeatable)
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Print secrets in full in every output format (off by default: secrets are redacted)
+    #[arg(long)]
+    pub show_secrets: bool,
+    /// Exit 0 even when there are findings (errors still exit 2)
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Never use colour (also honoured: NO_COLOR)
+    #[arg(long)]
+    pub no_color: bool,
+    /// Follow symbolic links while walking
+    #[arg(long)]
+    pub follow_symlinks: bool,
+    /// Do not honour .gitignore, .ignore and .nhilintignore files
+    #[arg(long)]
+    pub no_ignore: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// List the rules of the pack
+    List {
+        #[command(flatten)]
+        pack: PackArgs,
+        /// Print JSON instead of a table
+        #[arg(long)]
+        json: bool,
+    },
+    /// Explain a rule: what it finds, why it matters, how to fix it
+    Explain {
+        /// Rule id
+        id: String,
+        #[command(flatten)]
+        pack: PackArgs,
+    },
+    /// Check a rule pack: schema, unique ids, regexes, examples and negative examples
+    Check {
+        /// A rule file or a directory of them (default: the built-in pack)
+        path: Option<PathBuf>,
+    },
+    /// Run fixtures with inline `expect: rule-id` markers and compare the exact findings
+    Test {
+        /// Directory of fixtures
+        dir: PathBuf,
+        #[command(flatten)]
+        pack: PackArgs,
+    },
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    s.parse()
+}
+
+fn parse_confidence(s: &str) -> Result<Confidence, String> {
+    s.parse()
+}

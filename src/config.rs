@@ -1,0 +1,222 @@
+//! `.nhilint.yaml`: the configuration as written ([`RawConfig`]) and validated against the rule
+//! pack ([`Policy`]). Every error points at the key it is about.
+//!
+//! ```yaml
+//! exclude: ["vendor/**", "testdata/**"]   # gitignore-style globs, relative to the scan root
+//! min-confidence: medium                   # low | medium | high
+//! fail-on: low                             # low | medium | high | critical
+//! max-file-size: 10MiB
+//! rules:
+//!   disable: [generic-password-assignment]
+//!   severity: { slack-webhook-url: low }
+//! ```
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::Deserialize;
+use serde_saphyr::{Location, Spanned};
+
+use crate::rules::{Confidence, LoadError, Pack, Severity};
+
+/// The file name looked for at the scan root.
+pub const FILE_NAME: &str = ".nhilint.yaml";
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    #[serde(default)]
+    exclude: Vec<String>,
+    #[serde(default)]
+    min_confidence: Option<Confidence>,
+    #[serde(default)]
+    fail_on: Option<Severity>,
+    #[serde(default)]
+    max_file_size: Option<Spanned<String>>,
+    #[serde(default)]
+    rules: RawRules,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawRules {
+    #[serde(default)]
+    disable: Vec<Spanned<String>>,
+    #[serde(default)]
+    severity: BTreeMap<String, Spanned<Severity>>,
+}
+
+/// A validated configuration.
+#[derive(Clone, Debug, Default)]
+pub struct Policy {
+    pub exclude: Vec<String>,
+    pub min_confidence: Option<Confidence>,
+    pub fail_on: Option<Severity>,
+    pub max_file_size: Option<u64>,
+    pub disable: Vec<String>,
+    pub severity: BTreeMap<String, Severity>,
+}
+
+impl Policy {
+    /// Parses and validates `text` (the contents of `file`) against `pack`.
+    pub fn parse(file: &str, text: &str, pack: &Pack) -> Result<Policy, Vec<LoadError>> {
+        let shared: Arc<str> = Arc::from(text);
+        let err = |loc: Location, message: String| LoadError {
+            file: file.to_owned(),
+            text: Arc::clone(&shared),
+            line: u32::try_from(loc.line()).unwrap_or(0),
+            column: u32::try_from(loc.column()).unwrap_or(0),
+            message,
+        };
+        // An empty or comment-only file is an empty configuration.
+        let raw: RawConfig = if text
+            .lines()
+            .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+        {
+            RawConfig::default()
+        } else {
+            serde_saphyr::from_str(text).map_err(|e| {
+                let msg = e.without_snippet().to_string();
+                let first = msg
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .trim_start_matches("error: ");
+                let message = first
+                    .split_once(": ")
+                    .filter(|(p, _)| p.starts_with("line "))
+                    .map_or(first, |(_, m)| m);
+                vec![err(
+                    e.location().unwrap_or(Location::UNKNOWN),
+                    message.to_owned(),
+                )]
+            })?
+        };
+        let mut errors = Vec::new();
+        let max_file_size = match &raw.max_file_size {
+            Some(s) => match parse_size(&s.value) {
+                Ok(n) => Some(n),
+                Err(e) => {
+                    errors.push(err(s.referenced, format!("max-file-size: {e}")));
+                    None
+                }
+            },
+            None => None,
+        };
+        for id in &raw.rules.disable {
+            if pack.get(&id.value).is_none() {
+                errors.push(err(
+                    id.referenced,
+                    format!("rules.disable: no rule has the id `{}`", id.value),
+                ));
+            }
+        }
+        for (id, sev) in &raw.rules.severity {
+            if pack.get(id).is_none() {
+                errors.push(err(
+                    sev.referenced,
+                    format!("rules.severity: no rule has the id `{id}`"),
+                ));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Policy {
+            exclude: raw.exclude,
+            min_confidence: raw.min_confidence,
+            fail_on: raw.fail_on,
+            max_file_size,
+            disable: raw.rules.disable.into_iter().map(|s| s.value).collect(),
+            severity: raw
+                .rules
+                .severity
+                .into_iter()
+                .map(|(k, v)| (k, v.value))
+                .collect(),
+        })
+    }
+
+    /// Applies rule selection and severity overrides to `pack`.
+    pub fn apply(&self, pack: &mut Pack) {
+        pack.rules
+            .retain(|r| !self.disable.iter().any(|d| r.answers_to(d)));
+        for rule in &mut pack.rules {
+            if let Some(sev) = self
+                .severity
+                .iter()
+                .find(|(id, _)| rule.answers_to(id))
+                .map(|(_, s)| *s)
+            {
+                rule.severity = sev;
+            }
+        }
+    }
+}
+
+/// Parses `10MiB`, `512K`, `2MB`, `1000` (bytes). Units are powers of 1024; `0` means no limit.
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size such as 10MiB, 512K or 1000"))?;
+    let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        other => return Err(format!("unknown size unit `{other}` (use K, M or G)")),
+    };
+    n.checked_mul(mult)
+        .ok_or_else(|| format!("`{text}` is too large"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("1000"), Ok(1000));
+        assert_eq!(parse_size("10MiB"), Ok(10 << 20));
+        assert_eq!(parse_size("512K"), Ok(512 << 10));
+        assert_eq!(parse_size("2 mb"), Ok(2 << 20));
+        assert!(parse_size("ten").is_err());
+        assert!(parse_size("5X").is_err());
+    }
+
+    #[test]
+    fn empty_and_full_config() {
+        let pack = Pack::default();
+        assert!(Policy::parse("c", "# nothing\n", &pack).is_ok());
+        let p = Policy::parse(
+            "c",
+            "exclude: [a/**]\nmin-confidence: high\nfail-on: critical\nmax-file-size: 1M\n",
+            &pack,
+        )
+        .expect("valid");
+        assert_eq!(p.exclude, ["a/**"]);
+        assert_eq!(p.min_confidence, Some(Confidence::High));
+        assert_eq!(p.fail_on, Some(Severity::Critical));
+        assert_eq!(p.max_file_size, Some(1 << 20));
+    }
+
+    #[test]
+    fn errors_point_at_the_key() {
+        let pack = Pack::default();
+        let e = Policy::parse("c", "exclude: []\nfail-on: severe\n", &pack).expect_err("bad level");
+        assert_eq!(e[0].line, 2, "{e:?}");
+        let e = Policy::parse("c", "exclude: []\nrules:\n  disable: [nope]\n", &pack)
+            .expect_err("unknown rule");
+        assert_eq!((e[0].line, e[0].column), (3, 13), "{e:?}");
+        assert!(e[0].message.contains("nope"));
+        let e =
+            Policy::parse("c", "exclude: []\nunknown-key: 1\n", &pack).expect_err("unknown key");
+        assert_eq!(e[0].line, 2, "{e:?}");
+        let e = Policy::parse("c", "max-file-size: lots\n", &pack).expect_err("bad size");
+        assert_eq!((e[0].line, e[0].column), (1, 16), "{e:?}");
+    }
+}

@@ -1,0 +1,216 @@
+//! Findings and notifications: what a scan produced, independent of how it is printed.
+
+use std::fmt;
+
+use crate::rules::{Category, Confidence, Severity};
+
+/// A secret as reports may show it: redacted unless the user asked to see it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct SecretView {
+    /// A short prefix followed by `…`, never the whole secret.
+    pub redacted: String,
+    /// Length in characters.
+    pub length: usize,
+    /// The whole secret, present only with `--show-secrets`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+/// Why a finding does not count.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Suppressed {
+    /// `inSource` (a comment next to it) or `external` (config, baseline).
+    pub kind: SuppressionKind,
+    pub justification: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum SuppressionKind {
+    #[serde(rename = "inSource")]
+    InSource,
+    #[serde(rename = "external")]
+    External,
+}
+
+/// One problem found at one place.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Finding {
+    pub rule_id: String,
+    pub rule_name: String,
+    pub category: Category,
+    pub severity: Severity,
+    pub confidence: Confidence,
+    pub message: String,
+    /// Path as the scan saw it, `/`-separated, relative when the scan root was.
+    pub path: String,
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+    /// The first line of the finding with the secret masked, for snippets; cut to a window
+    /// around the secret when the line is long.
+    pub snippet: String,
+    /// Column (1-based) of the snippet's first character in its line: 1 unless the line was cut.
+    #[serde(skip)]
+    pub snippet_column: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret: Option<SecretView>,
+    pub fingerprint: String,
+    pub tags: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<Suppressed>,
+}
+
+impl Finding {
+    /// Sort key that makes output deterministic: path, position, rule id.
+    pub fn sort_key(&self) -> (&str, u32, u32, &str) {
+        (&self.path, self.line, self.column, &self.rule_id)
+    }
+}
+
+/// How serious a notification is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Note,
+    Warning,
+    Error,
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Level::Note => "note",
+            Level::Warning => "warning",
+            Level::Error => "error",
+        })
+    }
+}
+
+/// Something the user should know about the scan itself: an unreadable file, a skipped one, a
+/// malformed suppression. Errors make the exit code 2.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Notification {
+    pub level: Level,
+    /// A stable kebab-case id of the kind of notification (`file-unreadable`, ...).
+    pub code: &'static str,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
+}
+
+impl Notification {
+    pub fn new(level: Level, code: &'static str, message: impl Into<String>) -> Self {
+        Notification {
+            level,
+            code,
+            message: message.into(),
+            path: None,
+            line: None,
+            column: None,
+        }
+    }
+
+    #[must_use]
+    pub fn at(mut self, path: impl Into<String>, line: Option<u32>, column: Option<u32>) -> Self {
+        self.path = Some(path.into());
+        self.line = line;
+        self.column = column;
+        self
+    }
+}
+
+/// Domain separation for fingerprints: a keyed hash, so a fingerprint cannot be checked against
+/// a guessed secret with a plain hash function.
+const FINGERPRINT_KEY: [u8; 32] = *b"nhilint fingerprint v1 key 2026!";
+
+/// A content-based fingerprint: rule id, path and the matched content. No line numbers (it
+/// survives edits elsewhere in the file) and never the secret itself (it is hashed).
+pub fn fingerprint(rule_id: &str, path: &str, content: &[u8]) -> String {
+    let mut h = blake3::Hasher::new_keyed(&FINGERPRINT_KEY);
+    h.update(rule_id.as_bytes());
+    h.update(&[0]);
+    h.update(path.as_bytes());
+    h.update(&[0]);
+    h.update(content);
+    h.finalize().to_hex()[..32].to_owned()
+}
+
+/// Characters of a secret that redaction keeps visible: at most 4, and at most a quarter of it.
+pub fn visible_prefix_len(chars: usize) -> usize {
+    (chars / 4).min(4)
+}
+
+/// The redacted view of a secret.
+pub fn redact(secret: &[u8], show: bool) -> SecretView {
+    let text = String::from_utf8_lossy(secret);
+    let length = text.chars().count();
+    let prefix: String = text.chars().take(visible_prefix_len(length)).collect();
+    SecretView {
+        redacted: format!("{prefix}…"),
+        length,
+        value: show.then(|| text.into_owned()),
+    }
+}
+
+/// `line` with the byte range `secret` (relative to the line) masked by `*` after the visible
+/// prefix, keeping the character count so columns stay right.
+pub fn mask_line(line: &[u8], secret: std::ops::Range<usize>) -> String {
+    let start = secret.start.min(line.len());
+    let end = secret.end.min(line.len());
+    let whole_len = crate::document::span::count_chars(&line[start..end]);
+    let keep = visible_prefix_len(whole_len);
+    let mut out = String::from_utf8_lossy(&line[..start]).into_owned();
+    let middle = String::from_utf8_lossy(&line[start..end]);
+    out.extend(middle.chars().take(keep));
+    out.extend(std::iter::repeat_n(
+        '*',
+        middle.chars().count().saturating_sub(keep),
+    ));
+    out.push_str(&String::from_utf8_lossy(&line[end..]));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprint_is_stable_and_content_based() {
+        let a = fingerprint("r", "p", b"secret-value");
+        assert_eq!(a, fingerprint("r", "p", b"secret-value"));
+        assert_eq!(a.len(), 32);
+        assert_ne!(a, fingerprint("r", "p2", b"secret-value"));
+        assert_ne!(a, fingerprint("r2", "p", b"secret-value"));
+        assert_ne!(a, fingerprint("r", "p", b"other-value"));
+        assert!(!a.contains("secret"));
+    }
+
+    #[test]
+    fn redaction_keeps_a_short_prefix() {
+        let v = redact(b"ghp_R7sWq2nZ0kLm4XyT8bVc1dHf6JgA9pEu3Qi5", false);
+        assert_eq!(v.redacted, "ghp_…");
+        assert_eq!(v.length, 40);
+        assert!(v.value.is_none());
+        assert_eq!(redact(b"hunter2", false).redacted, "h…");
+        assert_eq!(redact(b"abc", false).redacted, "…");
+        assert_eq!(redact(b"abc", true).value.as_deref(), Some("abc"));
+    }
+
+    #[test]
+    fn masking_keeps_columns() {
+        let line = "pw = 'sécr3tValue' # x".as_bytes();
+        let start = "pw = '".len();
+        let end = start + "sécr3tValue".len();
+        let masked = mask_line(line, start..end);
+        assert_eq!(masked, "pw = 'sé*********' # x");
+        assert_eq!(
+            masked.chars().count(),
+            "pw = 'sécr3tValue' # x".chars().count()
+        );
+    }
+}

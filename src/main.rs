@@ -1,0 +1,479 @@
+//! The nhilint binary: parse the command line, call the library, print, map the outcome to an
+//! exit code (0 clean, 1 findings, 2 errors). The only module that talks to the user.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use ariadne::{Color, Config, IndexType, Label, Report as Diag, ReportKind, Source};
+use clap::Parser;
+
+use nhilint::check;
+use nhilint::cli::{Cli, Command, PackArgs, RulesCommand, ScanArgs};
+use nhilint::config::{self, Policy};
+use nhilint::fixtures;
+use nhilint::report::{self, Format, human::HumanOptions};
+use nhilint::rules::{Confidence, LoadError, Matcher, Pack, Severity};
+use nhilint::scan::{Progress, ScanOptions, Scanner};
+use nhilint::source::walk::{WalkOptions, display_path};
+
+const EXIT_FINDINGS: u8 = 1;
+const EXIT_ERROR: u8 = 2;
+const DEFAULT_MAX_FILE_SIZE: u64 = 10 << 20;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Scan(args) => run_scan(args),
+        Command::Rules(cmd) => run_rules(cmd),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(Failure::Printed) => ExitCode::from(EXIT_ERROR),
+        Err(Failure::Message(m)) => {
+            eprintln!("error: {m}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+/// Why a command could not complete.
+enum Failure {
+    /// Diagnostics were already printed.
+    Printed,
+    Message(String),
+}
+
+impl From<io::Error> for Failure {
+    fn from(e: io::Error) -> Self {
+        Failure::Message(e.to_string())
+    }
+}
+
+fn color_wanted(no_color: bool) -> bool {
+    !no_color && std::env::var_os("NO_COLOR").is_none() && io::stderr().is_terminal()
+}
+
+/// Prints load errors as ariadne diagnostics pointing into the YAML.
+fn print_load_errors(errors: &[LoadError]) {
+    let color = color_wanted(false);
+    let mut err = io::stderr().lock();
+    for e in errors {
+        if e.line == 0 {
+            let _ = writeln!(err, "error: {}: {}", e.file, e.message);
+            continue;
+        }
+        let at = e.byte_offset();
+        let end = (at + 1).min(e.text.len()).max(at);
+        let id = format!("{}", e.file);
+        let _ = Diag::build(ReportKind::Error, (id.clone(), at..end))
+            .with_config(
+                Config::default()
+                    .with_color(color)
+                    .with_index_type(IndexType::Byte),
+            )
+            .with_message(&e.message)
+            .with_label(
+                Label::new((id.clone(), at..end))
+                    .with_message(&e.message)
+                    .with_color(Color::Red),
+            )
+            .finish()
+            .write((id, Source::from(e.text.as_ref())), &mut err);
+    }
+}
+
+/// Rule files under `path` (a file, or a directory searched recursively), sorted.
+fn rule_files(path: &Path) -> Result<Vec<(String, String)>, Failure> {
+    let mut paths = Vec::new();
+    if path.is_dir() {
+        for entry in ignore::WalkBuilder::new(path)
+            .hidden(false)
+            .standard_filters(false)
+            .build()
+        {
+            let entry = entry.map_err(|e| {
+                Failure::Message(format!("reading rules in {}: {e}", path.display()))
+            })?;
+            let p = entry.path();
+            if entry.file_type().is_some_and(|t| t.is_file())
+                && p.extension().is_some_and(|e| e == "yaml" || e == "yml")
+            {
+                paths.push(p.to_path_buf());
+            }
+        }
+        paths.sort();
+    } else {
+        paths.push(path.to_path_buf());
+    }
+    paths
+        .into_iter()
+        .map(|p| {
+            std::fs::read_to_string(&p)
+                .map(|t| (display_path(&p), t))
+                .map_err(|e| {
+                    Failure::Message(format!("cannot read rule file {}: {e}", p.display()))
+                })
+        })
+        .collect()
+}
+
+fn load_pack(args: &PackArgs) -> Result<Pack, Failure> {
+    let mut files: Vec<(String, String)> = Vec::new();
+    if !args.no_default_rules {
+        files.extend(
+            nhilint::rules::BUILTIN_RULE_FILES
+                .iter()
+                .map(|(n, t)| (format!("rules/{n}"), (*t).to_owned())),
+        );
+    }
+    for p in &args.rules {
+        files.extend(rule_files(p)?);
+    }
+    nhilint::rules::load_files(&files).map_err(|errs| {
+        print_load_errors(&errs);
+        Failure::Printed
+    })
+}
+
+/// The configuration file to use: `--config`, or `.nhilint.yaml` at the scan root.
+fn config_path(args: &ScanArgs, roots: &[PathBuf]) -> Option<PathBuf> {
+    if let Some(c) = &args.config {
+        return Some(c.clone());
+    }
+    let root = roots
+        .first()
+        .map_or_else(|| PathBuf::from("."), Clone::clone);
+    let dir = if root.is_dir() {
+        root
+    } else {
+        root.parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    };
+    let candidate = dir.join(config::FILE_NAME);
+    candidate.is_file().then_some(candidate)
+}
+
+fn run_scan(args: ScanArgs) -> Result<u8, Failure> {
+    let mut pack = load_pack(&args.pack)?;
+    let roots = if args.paths.is_empty() {
+        nhilint::scan::default_roots()
+    } else {
+        args.paths.clone()
+    };
+    let policy = match config_path(&args, &roots) {
+        Some(path) => {
+            let text = std::fs::read_to_string(&path).map_err(|e| {
+                Failure::Message(format!("cannot read config {}: {e}", path.display()))
+            })?;
+            Policy::parse(&display_path(&path), &text, &pack).map_err(|errs| {
+                print_load_errors(&errs);
+                Failure::Printed
+            })?
+        }
+        None => Policy::default(),
+    };
+    policy.apply(&mut pack);
+    let max_file_size = match &args.max_file_size {
+        Some(s) => {
+            config::parse_size(s).map_err(|e| Failure::Message(format!("--max-file-size: {e}")))?
+        }
+        None => policy.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
+    };
+    let mut exclude = policy.exclude.clone();
+    exclude.extend(args.exclude.iter().cloned());
+    let opts = ScanOptions {
+        walk: WalkOptions {
+            roots,
+            exclude,
+            follow_symlinks: args.follow_symlinks,
+            no_ignore: args.no_ignore,
+            threads: args.threads,
+        },
+        max_file_size,
+        show_secrets: args.show_secrets,
+        min_confidence: args
+            .min_confidence
+            .or(policy.min_confidence)
+            .unwrap_or(Confidence::Medium),
+    };
+    let fail_on = args.fail_on.or(policy.fail_on).unwrap_or(Severity::Low);
+    let scanner = Scanner::new(pack);
+
+    let interactive = io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+    let progress = Arc::new(Progress::default());
+    let done = Arc::new(AtomicBool::new(false));
+    let ticker = interactive.then(|| spawn_progress(Arc::clone(&progress), Arc::clone(&done)));
+    let report = scanner.scan(&opts, interactive.then_some(progress.as_ref()));
+    done.store(true, Ordering::Relaxed);
+    if let Some(t) = ticker {
+        let _ = t.join();
+    }
+
+    let mut sink: Box<dyn Write> = match &args.output {
+        Some(path) => Box::new(io::BufWriter::new(std::fs::File::create(path).map_err(
+            |e| Failure::Message(format!("cannot write {}: {e}", path.display())),
+        )?)),
+        None => Box::new(io::BufWriter::new(io::stdout().lock())),
+    };
+    let to_terminal = args.output.is_none() && io::stdout().is_terminal();
+    match args.format {
+        Format::Human => {
+            let color = !args.no_color && std::env::var_os("NO_COLOR").is_none() && to_terminal;
+            report::human::write(&report, scanner.pack(), HumanOptions { color }, &mut sink)?;
+        }
+        Format::Json => report::json::write(&report, scanner.pack(), &mut sink)?,
+        Format::Sarif => report::sarif::write(&report, scanner.pack(), &mut sink)?,
+    }
+    sink.flush()?;
+    drop(sink);
+    if args.format != Format::Human {
+        // Structured output goes to stdout or a file; problems still reach the person at stderr.
+        for n in report
+            .notifications
+            .iter()
+            .filter(|n| n.level > nhilint::finding::Level::Note)
+        {
+            eprintln!("{}: {}", n.level, n.message);
+        }
+    }
+    if interactive {
+        let s = &report.stats;
+        let counts: Vec<String> = Severity::ALL
+            .iter()
+            .rev()
+            .map(|sev| {
+                (
+                    sev,
+                    report
+                        .findings
+                        .iter()
+                        .filter(|f| f.suppressed.is_none() && f.severity == *sev)
+                        .count(),
+                )
+            })
+            .filter(|(_, n)| *n > 0)
+            .map(|(sev, n)| format!("{n} {sev}"))
+            .collect();
+        eprintln!(
+            "scanned {} files ({}) in {:.2}s: {}",
+            s.files_scanned,
+            human_bytes(s.bytes_scanned),
+            s.elapsed.as_secs_f64(),
+            if counts.is_empty() {
+                "no findings".to_owned()
+            } else {
+                counts.join(", ")
+            }
+        );
+    }
+    Ok(if report.has_errors() {
+        EXIT_ERROR
+    } else if !args.exit_zero && report.failing(fail_on) > 0 {
+        EXIT_FINDINGS
+    } else {
+        0
+    })
+}
+
+fn human_bytes(n: u64) -> String {
+    #[expect(clippy::cast_precision_loss, reason = "display only")]
+    let f = n as f64;
+    if n >= 1 << 30 {
+        format!("{:.1} GiB", f / f64::from(1u32 << 30))
+    } else if n >= 1 << 20 {
+        format!("{:.1} MiB", f / f64::from(1u32 << 20))
+    } else if n >= 1 << 10 {
+        format!("{:.1} KiB", f / 1024.0)
+    } else {
+        format!("{n} B")
+    }
+}
+
+/// A progress line on stderr, shown only for scans that last more than a second.
+fn spawn_progress(progress: Arc<Progress>, done: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        let start = Instant::now();
+        let mut shown = false;
+        while !done.load(Ordering::Relaxed) {
+            std::thread::sleep(Duration::from_millis(100));
+            if start.elapsed() < Duration::from_secs(1) {
+                continue;
+            }
+            shown = true;
+            eprint!(
+                "\r\x1b[2Kscanning: {} files, {}, {} findings",
+                progress.files.load(Ordering::Relaxed),
+                human_bytes(progress.bytes.load(Ordering::Relaxed)),
+                progress.findings.load(Ordering::Relaxed)
+            );
+        }
+        if shown {
+            eprint!("\r\x1b[2K");
+        }
+    })
+}
+
+fn run_rules(cmd: RulesCommand) -> Result<u8, Failure> {
+    let mut out = io::stdout().lock();
+    match cmd {
+        RulesCommand::List { pack, json } => {
+            let pack = load_pack(&pack)?;
+            let mut rules: Vec<_> = pack.rules.iter().collect();
+            rules.sort_by(|a, b| a.id.cmp(&b.id));
+            if json {
+                let list: Vec<_> = rules
+                    .iter()
+                    .map(|r| {
+                        serde_json::json!({
+                            "id": r.id, "name": r.name, "category": r.category, "severity": r.severity,
+                            "confidence": r.confidence, "tags": r.tags, "file": r.origin.file,
+                        })
+                    })
+                    .collect();
+                serde_json::to_writer_pretty(&mut out, &list)
+                    .map_err(|e| Failure::Message(e.to_string()))?;
+                writeln!(out)?;
+            } else {
+                let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(2);
+                writeln!(
+                    out,
+                    "{:width$}  {:8}  {:10}  {:9}  NAME",
+                    "ID", "SEVERITY", "CONFIDENCE", "CATEGORY"
+                )?;
+                for r in &rules {
+                    writeln!(
+                        out,
+                        "{:width$}  {:8}  {:10}  {:9}  {}",
+                        r.id, r.severity, r.confidence, r.category, r.name
+                    )?;
+                }
+                writeln!(out, "{} rules", rules.len())?;
+            }
+            Ok(0)
+        }
+        RulesCommand::Explain { id, pack } => {
+            let pack = load_pack(&pack)?;
+            let Some(r) = pack.get(&id) else {
+                return Err(Failure::Message(format!(
+                    "no rule has the id `{id}` (see `nhilint rules list`)"
+                )));
+            };
+            writeln!(out, "{} — {}\n", r.id, r.name)?;
+            writeln!(
+                out,
+                "category:   {}\nseverity:   {}\nconfidence: {}",
+                r.category, r.severity, r.confidence
+            )?;
+            writeln!(
+                out,
+                "OWASP NHI:  {}",
+                r.owasp_ids().collect::<Vec<_>>().join(", ")
+            )?;
+            writeln!(
+                out,
+                "CWE:        {}",
+                r.cwe_ids().collect::<Vec<_>>().join(", ")
+            )?;
+            writeln!(out, "tags:       {}", r.tags.join(", "))?;
+            writeln!(out, "defined in: {}:{}", r.origin.file, r.origin.line)?;
+            if !r.aliases.is_empty() {
+                writeln!(out, "aliases:    {}", r.aliases.join(", "))?;
+            }
+            let Matcher::Secret(m) = &r.matcher;
+            writeln!(
+                out,
+                "keywords:   {}\npattern:    {}",
+                m.keywords.join(", "),
+                m.regex.as_str()
+            )?;
+            writeln!(
+                out,
+                "\n{}\n\nRemediation:\n{}\n\nReferences:",
+                r.description, r.remediation
+            )?;
+            for reference in &r.references {
+                writeln!(out, "- {reference}")?;
+            }
+            Ok(0)
+        }
+        RulesCommand::Check { path } => {
+            let args = match path {
+                Some(p) => PackArgs {
+                    rules: vec![p],
+                    no_default_rules: true,
+                },
+                None => PackArgs::default(),
+            };
+            let pack = load_pack(&args)?;
+            let problems = check::check_pack(&pack);
+            if problems.is_empty() {
+                writeln!(out, "{} rules checked: ok", pack.rules.len())?;
+                return Ok(0);
+            }
+            let files = if args.no_default_rules {
+                rule_files(&args.rules[0])?
+            } else {
+                Vec::new()
+            };
+            let errors: Vec<LoadError> = problems
+                .into_iter()
+                .map(|p| {
+                    let text = files
+                        .iter()
+                        .find(|(f, _)| *f == p.file)
+                        .map(|(_, t)| t.as_str())
+                        .or_else(|| {
+                            nhilint::rules::BUILTIN_RULE_FILES
+                                .iter()
+                                .find(|(n, _)| format!("rules/{n}") == p.file)
+                                .map(|(_, t)| *t)
+                        })
+                        .unwrap_or("");
+                    LoadError {
+                        file: p.file,
+                        text: Arc::from(text),
+                        line: p.line,
+                        column: p.column,
+                        message: p.message,
+                    }
+                })
+                .collect();
+            print_load_errors(&errors);
+            eprintln!(
+                "{} problem{} in {} rules",
+                errors.len(),
+                if errors.len() == 1 { "" } else { "s" },
+                pack.rules.len()
+            );
+            Ok(EXIT_ERROR)
+        }
+        RulesCommand::Test { dir, pack } => {
+            let pack = load_pack(&pack)?;
+            let scanner = Scanner::new(pack);
+            let outcome = fixtures::run(&scanner, &dir);
+            for (p, l, r) in &outcome.missed {
+                writeln!(out, "missed:     {p}:{l}: {r}")?;
+            }
+            for (p, l, r) in &outcome.unexpected {
+                writeln!(out, "unexpected: {p}:{l}: {r}")?;
+            }
+            for e in &outcome.errors {
+                writeln!(out, "error:      {e}")?;
+            }
+            writeln!(
+                out,
+                "{} files, {} expected findings: {} missed, {} unexpected, {} rules without a fixture",
+                outcome.files,
+                outcome.expected,
+                outcome.missed.len(),
+                outcome.unexpected.len(),
+                outcome.uncovered.len()
+            )?;
+            Ok(if outcome.passed() { 0 } else { EXIT_FINDINGS })
+        }
+    }
+}

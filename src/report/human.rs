@@ -1,0 +1,124 @@
+//! Human diagnostics: an ariadne snippet per finding with `file:line:col`, the secret masked,
+//! and the rule's remediation as help (in full the first time a rule appears, then a pointer to
+//! `nhilint rules explain`). Notifications follow, then a count.
+
+use std::collections::HashSet;
+use std::io::{self, Write};
+
+use ariadne::{Color, Config, Label, Report as Diag, ReportKind, Source};
+
+use crate::finding::{Finding, Level};
+use crate::rules::{Pack, Severity};
+use crate::scan::Report;
+
+/// Options for human output.
+#[derive(Clone, Copy, Debug)]
+pub struct HumanOptions {
+    pub color: bool,
+}
+
+fn severity_color(s: Severity) -> Color {
+    match s {
+        Severity::Critical => Color::Magenta,
+        Severity::High => Color::Red,
+        Severity::Medium => Color::Yellow,
+        Severity::Low => Color::Cyan,
+    }
+}
+
+fn write_finding(
+    f: &Finding,
+    help: &str,
+    opts: HumanOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    if f.snippet_column != 1 {
+        // A cut line: ariadne would count columns from the cut, so print the place ourselves.
+        writeln!(out, "{}[{}]: {}", f.severity, f.rule_id, f.message)?;
+        writeln!(
+            out,
+            "  --> {}:{}:{}\n   | …{}\n   = help: {}\n",
+            f.path, f.line, f.column, f.snippet, help
+        )?;
+        return Ok(());
+    }
+    let start = (f.column - 1) as usize;
+    let len = f.secret.as_ref().map_or(1, |s| s.length).max(1);
+    let line_chars = f.snippet.chars().count();
+    // ariadne's gutter ignores `with_display_line_offset`, so the snippet is placed on its real
+    // line behind empty ones; they are not printed.
+    let pad = f.line as usize - 1;
+    let span = pad + start.min(line_chars)..pad + (start + len).min(line_chars.max(start + 1));
+    let id = f.path.clone();
+    let label_text = match (&f.secret, &f.suppressed) {
+        (_, Some(s)) => format!("suppressed: {}", s.justification),
+        (Some(s), None) if s.value.is_some() => "secret shown (--show-secrets)".to_owned(),
+        (Some(s), None) => format!("{} characters, redacted", s.length),
+        (None, None) => f.rule_name.clone(),
+    };
+    Diag::build(
+        ReportKind::Custom(f.severity.as_str(), severity_color(f.severity)),
+        (id.clone(), span.clone()),
+    )
+    .with_config(Config::default().with_color(opts.color).with_compact(false))
+    .with_code(&f.rule_id)
+    .with_message(&f.message)
+    .with_label(
+        Label::new((id.clone(), span))
+            .with_message(label_text)
+            .with_color(severity_color(f.severity)),
+    )
+    .with_help(help)
+    .finish()
+    .write((id, Source::from("\n".repeat(pad) + &f.snippet)), &mut *out)
+}
+
+pub fn write(
+    report: &Report,
+    pack: &Pack,
+    opts: HumanOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let mut explained: HashSet<&str> = HashSet::new();
+    for f in report.findings.iter().filter(|f| f.suppressed.is_none()) {
+        let help = match pack.get(&f.rule_id) {
+            Some(rule) if explained.insert(rule.id.as_str()) => rule.remediation.clone(),
+            _ => format!("see `nhilint rules explain {}`", f.rule_id),
+        };
+        write_finding(f, &help, opts, out)?;
+    }
+    for n in &report.notifications {
+        writeln!(out, "{}: {}", n.level, n.message)?;
+    }
+    let open = report
+        .findings
+        .iter()
+        .filter(|f| f.suppressed.is_none())
+        .count();
+    let suppressed = report.findings.len() - open;
+    let counts: Vec<String> = super::by_severity(&report.findings)
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(s, n)| format!("{n} {}", s.0))
+        .collect();
+    let errors = report
+        .notifications
+        .iter()
+        .filter(|n| n.level == Level::Error)
+        .count();
+    write!(out, "{open} finding{}", if open == 1 { "" } else { "s" })?;
+    if !counts.is_empty() {
+        write!(out, " ({})", counts.join(", "))?;
+    }
+    if suppressed > 0 {
+        write!(out, ", {suppressed} suppressed")?;
+    }
+    if errors > 0 {
+        write!(
+            out,
+            ", {errors} error{}",
+            if errors == 1 { "" } else { "s" }
+        )?;
+    }
+    writeln!(out)
+}

@@ -1,0 +1,445 @@
+//! Rule files as written -> compiled [`Rule`]s, collecting every problem with its position.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use regex::bytes::{Regex, RegexBuilder};
+use serde_saphyr::{Location, Spanned};
+
+use super::syntax::{RawFile, RawFilters, RawRule};
+use super::{Category, Example, Filters, Matcher, Origin, Pack, Rule, SecretMatcher};
+
+/// Limit on a compiled rule regex, so one careless pattern cannot eat the machine's memory.
+const REGEX_SIZE_LIMIT: usize = 8 << 20;
+
+/// A problem in a rule file, with the position to point at.
+#[derive(Clone, Debug, thiserror::Error)]
+#[error("{file}:{line}:{column}: {message}")]
+pub struct LoadError {
+    pub file: String,
+    /// The whole file, so a reporter can show the offending line.
+    pub text: Arc<str>,
+    /// 1-based line and column (in characters); 0 when unknown.
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
+}
+
+impl LoadError {
+    fn at(file: &str, text: &Arc<str>, loc: Location, message: impl Into<String>) -> Self {
+        LoadError {
+            file: file.to_owned(),
+            text: Arc::clone(text),
+            line: u32::try_from(loc.line()).unwrap_or(0),
+            column: u32::try_from(loc.column()).unwrap_or(0),
+            message: message.into(),
+        }
+    }
+
+    /// Byte offset of the position in `text`, for snippet renderers.
+    pub fn byte_offset(&self) -> usize {
+        crate::document::span::offset_of(&self.text, self.line, self.column)
+    }
+}
+
+/// Loads `(path, contents)` rule files into one pack; all problems are returned at once.
+pub fn load_files(files: &[(String, String)]) -> Result<Pack, Vec<LoadError>> {
+    let mut errors = Vec::new();
+    let mut rules: Vec<Rule> = Vec::new();
+    for (file, text) in files {
+        let shared: Arc<str> = Arc::from(text.as_str());
+        match serde_saphyr::from_str::<RawFile>(text) {
+            Ok(raw) => {
+                for rule in raw.rules {
+                    match compile_rule(file, &shared, rule) {
+                        Ok(rule) => rules.push(rule),
+                        Err(mut errs) => errors.append(&mut errs),
+                    }
+                }
+            }
+            Err(err) => {
+                let loc = err.location().unwrap_or(Location::UNKNOWN);
+                errors.push(LoadError::at(file, &shared, loc, yaml_message(&err)));
+            }
+        }
+    }
+    let mut seen: HashMap<String, (String, u32)> = HashMap::new();
+    for rule in &rules {
+        for id in std::iter::once(&rule.id).chain(&rule.aliases) {
+            if let Some((file, line)) = seen.get(id) {
+                let text = files
+                    .iter()
+                    .find(|(f, _)| *f == rule.origin.file)
+                    .map_or_else(|| Arc::from(""), |(_, t)| Arc::from(t.as_str()));
+                errors.push(LoadError {
+                    file: rule.origin.file.clone(),
+                    text,
+                    line: rule.origin.line,
+                    column: 1,
+                    message: format!("rule id `{id}` is already used at {file}:{line}"),
+                });
+            } else {
+                seen.insert(id.clone(), (rule.origin.file.clone(), rule.origin.line));
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(Pack { rules })
+    } else {
+        Err(errors)
+    }
+}
+
+/// The parser's message without its own snippet and position prefix: we render both ourselves.
+fn yaml_message(err: &serde_saphyr::Error) -> String {
+    let text = err.without_snippet().to_string();
+    let first = text.lines().next().unwrap_or_default().trim();
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    // "line 2 column 9: expected string scalar" -> "expected string scalar"
+    match first.split_once(": ") {
+        Some((pos, rest)) if pos.starts_with("line ") => rest.to_owned(),
+        _ => first.to_owned(),
+    }
+}
+
+fn is_kebab_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 80
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !id.starts_with('-')
+        && !id.ends_with('-')
+        && !id.contains("--")
+}
+
+fn compile_rule(
+    file: &str,
+    text: &Arc<str>,
+    spanned: Spanned<RawRule>,
+) -> Result<Rule, Vec<LoadError>> {
+    let raw = spanned.value;
+    let mut errors = Vec::new();
+    let err = |loc: Location, msg: String| LoadError::at(file, text, loc, msg);
+    let id = raw.id.value.clone();
+    if !is_kebab_id(&id) {
+        errors.push(err(
+            raw.id.referenced,
+            format!("rule id `{id}` is not a kebab-case name (a-z, 0-9, single dashes)"),
+        ));
+    }
+    for (what, value) in [
+        ("description", &raw.description),
+        ("remediation", &raw.remediation),
+    ] {
+        if value.value.trim().len() < 20 {
+            errors.push(err(
+                value.referenced,
+                format!("rule `{id}`: `{what}` must explain it in at least a sentence"),
+            ));
+        }
+    }
+    if raw.name.trim().is_empty() {
+        errors.push(err(
+            raw.id.referenced,
+            format!("rule `{id}`: `name` is empty"),
+        ));
+    }
+    if raw.references.value.is_empty() {
+        errors.push(err(
+            raw.references.referenced,
+            format!("rule `{id}`: at least one reference is required"),
+        ));
+    }
+    let tags = &raw.tags.value;
+    if !tags.iter().any(|t| is_owasp_nhi(t)) {
+        errors.push(err(
+            raw.tags.referenced,
+            format!("rule `{id}`: tags need an OWASP NHI id such as `NHI2:2025`"),
+        ));
+    }
+    if !tags
+        .iter()
+        .any(|t| t.starts_with("CWE-") && t[4..].bytes().all(|b| b.is_ascii_digit()) && t.len() > 4)
+    {
+        errors.push(err(
+            raw.tags.referenced,
+            format!("rule `{id}`: tags need a CWE id such as `CWE-798`"),
+        ));
+    }
+    for alias in &raw.aliases {
+        if !is_kebab_id(alias) {
+            errors.push(err(
+                raw.id.referenced,
+                format!("rule `{id}`: alias `{alias}` is not a kebab-case name"),
+            ));
+        }
+    }
+
+    let matcher = match raw.category {
+        Category::Secret => compile_secret(&id, &raw, &err, &mut errors),
+        Category::Privilege | Category::Ownership => {
+            errors.push(err(
+                raw.id.referenced,
+                format!("rule `{id}`: category `{}` needs a structural matcher, which this version does not support yet", raw.category),
+            ));
+            None
+        }
+    };
+    if raw.examples.is_empty() {
+        errors.push(err(
+            raw.id.referenced,
+            format!("rule `{id}`: at least one example is required"),
+        ));
+    }
+    if raw.negative_examples.is_empty() {
+        errors.push(err(
+            raw.id.referenced,
+            format!("rule `{id}`: at least one negative example is required"),
+        ));
+    }
+    let examples = raw.examples.iter().map(to_example).collect();
+    let negative_examples = raw.negative_examples.iter().map(to_example).collect();
+    match matcher {
+        Some(matcher) if errors.is_empty() => Ok(Rule {
+            message: raw.message.clone().unwrap_or_else(|| raw.name.clone()),
+            id,
+            aliases: raw.aliases,
+            name: raw.name,
+            category: raw.category,
+            severity: raw.severity,
+            confidence: raw.confidence,
+            description: raw.description.value.trim().to_owned(),
+            remediation: raw.remediation.value.trim().to_owned(),
+            references: raw.references.value,
+            tags: raw.tags.value,
+            matcher,
+            examples,
+            negative_examples,
+            origin: Origin {
+                file: file.to_owned(),
+                line: u32::try_from(spanned.referenced.line()).unwrap_or(0),
+            },
+        }),
+        _ => Err(errors),
+    }
+}
+
+fn to_example(s: &Spanned<String>) -> Example {
+    Example {
+        text: s.value.clone(),
+        line: u32::try_from(s.referenced.line()).unwrap_or(0),
+        column: u32::try_from(s.referenced.column()).unwrap_or(0),
+    }
+}
+
+/// `NHI1:2025` .. `NHI10:2025`.
+fn is_owasp_nhi(tag: &str) -> bool {
+    tag.strip_prefix("NHI")
+        .and_then(|rest| rest.split_once(':'))
+        .is_some_and(|(n, year)| {
+            n.parse::<u8>().is_ok_and(|n| (1..=10).contains(&n)) && year == "2025"
+        })
+}
+
+fn compile_regex(pattern: &str) -> Result<Regex, String> {
+    RegexBuilder::new(pattern)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .dfa_size_limit(REGEX_SIZE_LIMIT)
+        .build()
+        .map_err(|e| match e {
+            regex::Error::Syntax(s) => s,
+            other => other.to_string(),
+        })
+}
+
+fn compile_secret(
+    id: &str,
+    raw: &RawRule,
+    err: &dyn Fn(Location, String) -> LoadError,
+    errors: &mut Vec<LoadError>,
+) -> Option<Matcher> {
+    let Some(pattern) = &raw.pattern else {
+        errors.push(err(
+            raw.id.referenced,
+            format!("rule `{id}`: a secret rule needs a `pattern`"),
+        ));
+        return None;
+    };
+    let keywords: Vec<String> = raw
+        .keywords
+        .as_ref()
+        .map(|k| k.value.clone())
+        .unwrap_or_default();
+    if keywords.is_empty() {
+        errors.push(err(
+            raw.id.referenced,
+            format!("rule `{id}`: a secret rule needs at least one keyword"),
+        ));
+    }
+    if let Some(k) = &raw.keywords {
+        if k.value.iter().any(|w| w.len() < 2) {
+            errors.push(err(
+                k.referenced,
+                format!("rule `{id}`: keywords must be at least 2 characters long"),
+            ));
+        }
+    }
+    let regex = match compile_regex(&pattern.value) {
+        Ok(r) => r,
+        Err(e) => {
+            errors.push(err(
+                pattern.referenced,
+                format!("rule `{id}`: pattern does not compile: {e}"),
+            ));
+            return None;
+        }
+    };
+    let secret_group = match (
+        regex.captures_len() - 1,
+        regex.capture_names().position(|n| n == Some("secret")),
+    ) {
+        (_, Some(i)) => i,
+        (1, None) => 1,
+        (n, None) => {
+            errors.push(err(
+                pattern.referenced,
+                format!("rule `{id}`: pattern has {n} capture groups; it needs exactly one, or one named `secret`"),
+            ));
+            return None;
+        }
+    };
+    let filters = compile_filters(id, raw.filters.as_ref(), err, errors);
+    Some(Matcher::Secret(SecretMatcher {
+        keywords: keywords.iter().map(|k| k.to_ascii_lowercase()).collect(),
+        regex,
+        secret_group,
+        filters,
+        generic: raw.generic,
+    }))
+}
+
+fn compile_filters(
+    id: &str,
+    raw: Option<&RawFilters>,
+    err: &dyn Fn(Location, String) -> LoadError,
+    errors: &mut Vec<LoadError>,
+) -> Filters {
+    let Some(raw) = raw else {
+        return Filters {
+            placeholders: true,
+            ..Filters::default()
+        };
+    };
+    let mut allow = Vec::new();
+    for a in &raw.allow {
+        match compile_regex(&a.value) {
+            Ok(r) => allow.push(r),
+            Err(e) => errors.push(err(
+                a.referenced,
+                format!("rule `{id}`: allow pattern does not compile: {e}"),
+            )),
+        }
+    }
+    if let Some(e) = raw.min_entropy {
+        if !(0.0..=8.0).contains(&e) {
+            errors.push(err(
+                Location::UNKNOWN,
+                format!("rule `{id}`: min_entropy {e} is outside 0..=8 bits per byte"),
+            ));
+        }
+    }
+    if raw.min_char_classes.is_some_and(|c| c > 4) {
+        errors.push(err(
+            Location::UNKNOWN,
+            format!("rule `{id}`: min_char_classes is at most 4"),
+        ));
+    }
+    Filters {
+        min_entropy: raw.min_entropy,
+        min_length: raw.min_length,
+        min_char_classes: raw.min_char_classes,
+        placeholders: raw.placeholders.unwrap_or(true),
+        allow,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Result<Pack, Vec<LoadError>> {
+        load_files(&[("t.yaml".to_owned(), text.to_owned())])
+    }
+
+    const GOOD: &str = r#"rules:
+  - id: demo-token
+    name: Demo token
+    category: secret
+    severity: high
+    confidence: high
+    description: A demo token that grants access to the demo API.
+    remediation: Revoke the token in the demo console and rotate it.
+    references: [https://example.invalid/docs]
+    tags: [NHI2:2025, CWE-798]
+    keywords: [demo_]
+    pattern: '\b(demo_[a-z0-9]{8})\b'
+    examples: ['t = demo_k3j9x0qa']
+    negative_examples: ['t = demo_short']
+"#;
+
+    #[test]
+    fn loads_a_good_rule() {
+        let pack = load(GOOD).expect("loads");
+        assert_eq!(pack.rules.len(), 1);
+        assert_eq!(pack.rules[0].origin.line, 2);
+        assert_eq!(pack.rules[0].message, "Demo token");
+    }
+
+    #[test]
+    fn syntax_error_points_at_line_and_column() {
+        let errs = load("rules:\n  - id: [oops\n").expect_err("fails");
+        assert_eq!((errs[0].line, errs[0].column), (2, 11), "{errs:?}");
+    }
+
+    #[test]
+    fn unknown_field_is_an_error_at_its_key() {
+        let bad = GOOD
+            .replace("    generic_typo: 1\n", "")
+            .replace("    keywords:", "    keywordz: [x]\n    keywords:");
+        let errs = load(&bad).expect_err("fails");
+        assert!(errs[0].message.contains("keywordz"), "{errs:?}");
+        assert_eq!(errs[0].line, 11);
+    }
+
+    #[test]
+    fn bad_regex_and_missing_prose_are_all_reported() {
+        let bad = GOOD
+            .replace(r"'\b(demo_[a-z0-9]{8})\b'", "'(unclosed'")
+            .replace("A demo token that grants access to the demo API.", "short");
+        let errs = load(&bad).expect_err("fails");
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert!(
+            errs.iter()
+                .any(|e| e.message.contains("does not compile") && e.line == 12)
+        );
+        assert!(errs.iter().any(|e| e.message.contains("description")));
+    }
+
+    #[test]
+    fn duplicate_ids_are_rejected() {
+        let two = format!("{GOOD}{}", GOOD.trim_start_matches("rules:\n"));
+        let errs = load(&two).expect_err("fails");
+        assert!(errs[0].message.contains("already used"), "{errs:?}");
+    }
+
+    #[test]
+    fn ids_must_be_kebab_case() {
+        assert!(is_kebab_id("aws-access-key-id"));
+        assert!(!is_kebab_id("AWS_key"));
+        assert!(!is_kebab_id("a--b"));
+        assert!(!is_kebab_id("-a"));
+        assert!(is_owasp_nhi("NHI10:2025"));
+        assert!(!is_owasp_nhi("NHI11:2025"));
+    }
+}

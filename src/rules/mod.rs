@@ -1,0 +1,203 @@
+//! The rule pack: rules as data, compiled once.
+//!
+//! `syntax` is the serde model of a rule file as written; `compile` turns it into [`Rule`]s with
+//! compiled matchers and reports every problem with its file, line and column. This module knows
+//! nothing about files on disk beyond the text it is handed, nor about findings or reports.
+
+mod compile;
+mod syntax;
+
+use std::fmt;
+use std::str::FromStr;
+
+pub use compile::{LoadError, load_files};
+
+include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
+
+/// How bad a finding is if it is real.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Deserialize, serde::Serialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+/// How sure a match is to be a real problem rather than noise.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Deserialize, serde::Serialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    Low,
+    Medium,
+    High,
+}
+
+/// The family of problem a rule finds.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Deserialize, serde::Serialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Category {
+    Secret,
+    Privilege,
+    Ownership,
+}
+
+macro_rules! word_enum {
+    ($ty:ty { $($variant:ident = $word:literal),* $(,)? }) => {
+        impl $ty {
+            pub const ALL: &'static [$ty] = &[$(<$ty>::$variant),*];
+            pub fn as_str(self) -> &'static str {
+                match self { $(<$ty>::$variant => $word),* }
+            }
+        }
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl FromStr for $ty {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                match s.to_ascii_lowercase().as_str() {
+                    $($word => Ok(<$ty>::$variant),)*
+                    other => Err(format!(
+                        "`{other}` is not one of: {}",
+                        [$($word),*].join(", ")
+                    )),
+                }
+            }
+        }
+    };
+}
+word_enum!(Severity { Low = "low", Medium = "medium", High = "high", Critical = "critical" });
+word_enum!(Confidence { Low = "low", Medium = "medium", High = "high" });
+word_enum!(Category { Secret = "secret", Privilege = "privilege", Ownership = "ownership" });
+
+impl Severity {
+    /// The score GitHub code scanning reads from `properties["security-severity"]`.
+    pub fn security_severity(self) -> &'static str {
+        match self {
+            Severity::Low => "3.0",
+            Severity::Medium => "5.5",
+            Severity::High => "8.0",
+            Severity::Critical => "9.5",
+        }
+    }
+}
+
+/// Where a rule was written: for diagnostics and `rules explain`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Origin {
+    pub file: String,
+    pub line: u32,
+}
+
+/// A text that a rule must (example) or must not (negative example) find something in.
+#[derive(Clone, Debug)]
+pub struct Example {
+    pub text: String,
+    pub line: u32,
+    pub column: u32,
+}
+
+/// Filters a secret capture must pass.
+#[derive(Clone, Debug, Default)]
+pub struct Filters {
+    pub min_entropy: Option<f64>,
+    pub min_length: Option<usize>,
+    pub min_char_classes: Option<u8>,
+    pub placeholders: bool,
+    pub allow: Vec<regex::bytes::Regex>,
+}
+
+/// What a secret rule matches.
+#[derive(Clone, Debug)]
+pub struct SecretMatcher {
+    pub keywords: Vec<String>,
+    pub regex: regex::bytes::Regex,
+    /// Index of the capture group that holds the secret.
+    pub secret_group: usize,
+    pub filters: Filters,
+    /// A generic rule loses to any specific rule reporting an overlapping secret.
+    pub generic: bool,
+}
+
+/// How a rule finds things. Structural matchers join this enum when the policy engine lands.
+#[derive(Clone, Debug)]
+pub enum Matcher {
+    Secret(SecretMatcher),
+}
+
+/// One compiled rule.
+#[derive(Clone, Debug)]
+pub struct Rule {
+    pub id: String,
+    pub aliases: Vec<String>,
+    pub name: String,
+    pub category: Category,
+    pub severity: Severity,
+    pub confidence: Confidence,
+    pub message: String,
+    pub description: String,
+    pub remediation: String,
+    pub references: Vec<String>,
+    pub tags: Vec<String>,
+    pub matcher: Matcher,
+    pub examples: Vec<Example>,
+    pub negative_examples: Vec<Example>,
+    pub origin: Origin,
+}
+
+impl Rule {
+    /// OWASP Non-Human Identities Top 10 ids among the tags (`NHI2:2025`).
+    pub fn owasp_ids(&self) -> impl Iterator<Item = &str> {
+        self.tags
+            .iter()
+            .map(String::as_str)
+            .filter(|t| t.starts_with("NHI") && t.contains(':'))
+    }
+
+    /// CWE ids among the tags (`CWE-798`).
+    pub fn cwe_ids(&self) -> impl Iterator<Item = &str> {
+        self.tags
+            .iter()
+            .map(String::as_str)
+            .filter(|t| t.starts_with("CWE-"))
+    }
+
+    /// Whether this rule answers to `id`, its own or a former one.
+    pub fn answers_to(&self, id: &str) -> bool {
+        self.id == id || self.aliases.iter().any(|a| a == id)
+    }
+}
+
+/// A set of rules with unique ids, in load order.
+#[derive(Clone, Debug, Default)]
+pub struct Pack {
+    pub rules: Vec<Rule>,
+}
+
+impl Pack {
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.answers_to(id))
+    }
+
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.rules.iter().position(|r| r.answers_to(id))
+    }
+
+    /// The pack compiled into the binary.
+    pub fn builtin() -> Result<Pack, Vec<LoadError>> {
+        let files: Vec<(String, String)> = BUILTIN_RULE_FILES
+            .iter()
+            .map(|(name, text)| (format!("rules/{name}"), (*text).to_owned()))
+            .collect();
+        load_files(&files)
+    }
+}

@@ -1,0 +1,390 @@
+//! One scan of a working tree: walk, read, match, suppress, and collect a [`Report`].
+//!
+//! Files are listed first, then scanned in parallel with rayon; results are sorted at the end so
+//! identical input gives identical output whatever the thread count.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::document::span::LineIndex;
+use crate::document::suppress::{self, Suppression};
+use crate::engine::{Match, SecretEngine};
+use crate::finding::{self, Finding, Level, Notification, Suppressed, SuppressionKind};
+use crate::rules::{Confidence, Pack, Severity};
+use crate::source::walk::{self, Entry, WalkOptions};
+
+/// Bytes looked at to decide whether a file is binary (as git does: a NUL byte in the head).
+const BINARY_SNIFF: usize = 8192;
+/// Longest snippet kept for a finding, in bytes around the secret.
+const SNIPPET_MAX: usize = 240;
+
+/// Everything a scan needs besides the pack.
+#[derive(Clone, Debug)]
+pub struct ScanOptions {
+    pub walk: WalkOptions,
+    /// 0 = no limit.
+    pub max_file_size: u64,
+    pub show_secrets: bool,
+    pub min_confidence: Confidence,
+}
+
+/// Live counters, read by a progress display while the scan runs.
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub files: AtomicU64,
+    pub bytes: AtomicU64,
+    pub findings: AtomicU64,
+}
+
+/// Counts for the summary.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct Stats {
+    pub files_scanned: u64,
+    pub bytes_scanned: u64,
+    pub skipped_binary: u64,
+    pub skipped_too_large: u64,
+    pub skipped_symlinks: u64,
+    pub unreadable: u64,
+    #[serde(skip)]
+    pub elapsed: Duration,
+}
+
+/// The result of a scan.
+#[derive(Clone, Debug, Default)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    pub notifications: Vec<Notification>,
+    pub stats: Stats,
+}
+
+impl Report {
+    /// Unsuppressed findings at or above `severity`.
+    pub fn failing(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.suppressed.is_none() && f.severity >= severity)
+            .count()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.notifications.iter().any(|n| n.level == Level::Error)
+    }
+}
+
+/// A pack ready to scan with.
+#[derive(Debug)]
+pub struct Scanner {
+    pack: Pack,
+    secrets: SecretEngine,
+}
+
+/// The outcome of scanning one file.
+#[derive(Default)]
+struct FileResult {
+    findings: Vec<Finding>,
+    notifications: Vec<Notification>,
+    scanned: bool,
+    bytes: u64,
+    binary: bool,
+    too_large: bool,
+    unreadable: bool,
+}
+
+impl Scanner {
+    pub fn new(pack: Pack) -> Self {
+        let secrets = SecretEngine::new(&pack);
+        Scanner { pack, secrets }
+    }
+
+    pub fn pack(&self) -> &Pack {
+        &self.pack
+    }
+
+    pub fn engine(&self) -> &SecretEngine {
+        &self.secrets
+    }
+
+    /// Scans the working tree described by `opts`.
+    pub fn scan(&self, opts: &ScanOptions, progress: Option<&Progress>) -> Report {
+        let start = Instant::now();
+        let listed = walk::walk(&opts.walk);
+        let mut report = Report {
+            notifications: listed.notifications,
+            ..Report::default()
+        };
+        report.stats.skipped_symlinks = listed.skipped_symlinks;
+        let run = || {
+            listed
+                .entries
+                .par_iter()
+                .map(|e| self.scan_file(e, opts, progress))
+                .collect::<Vec<_>>()
+        };
+        let results = match rayon::ThreadPoolBuilder::new()
+            .num_threads(opts.walk.threads)
+            .build()
+        {
+            Ok(pool) => pool.install(run),
+            Err(_) => run(),
+        };
+        for r in results {
+            let s = &mut report.stats;
+            s.files_scanned += u64::from(r.scanned);
+            s.bytes_scanned += r.bytes;
+            s.skipped_binary += u64::from(r.binary);
+            s.skipped_too_large += u64::from(r.too_large);
+            s.unreadable += u64::from(r.unreadable);
+            report.findings.extend(r.findings);
+            report.notifications.extend(r.notifications);
+        }
+        finish(&mut report);
+        report.stats.elapsed = start.elapsed();
+        report
+    }
+
+    fn scan_file(
+        &self,
+        entry: &Entry,
+        opts: &ScanOptions,
+        progress: Option<&Progress>,
+    ) -> FileResult {
+        let mut out = FileResult::default();
+        if opts.max_file_size > 0 && entry.size > opts.max_file_size {
+            out.too_large = true;
+            out.notifications.push(
+                Notification::new(
+                    Level::Warning,
+                    "file-too-large",
+                    format!(
+                        "{}: skipped, {} bytes is over the {} byte limit (--max-file-size)",
+                        entry.display, entry.size, opts.max_file_size
+                    ),
+                )
+                .at(&entry.display, None, None),
+            );
+            return out;
+        }
+        let bytes = match std::fs::read(&entry.path) {
+            Ok(b) => b,
+            Err(e) => {
+                out.unreadable = true;
+                out.notifications.push(
+                    Notification::new(
+                        Level::Error,
+                        "file-unreadable",
+                        format!("{}: cannot read: {e}", entry.display),
+                    )
+                    .at(&entry.display, None, None),
+                );
+                return out;
+            }
+        };
+        if memchr::memchr(0, &bytes[..bytes.len().min(BINARY_SNIFF)]).is_some() {
+            out.binary = true;
+            return out;
+        }
+        out.scanned = true;
+        out.bytes = bytes.len() as u64;
+        let (findings, notifications) = self.scan_bytes(&entry.display, &bytes, opts);
+        if let Some(p) = progress {
+            p.files.fetch_add(1, Ordering::Relaxed);
+            p.bytes.fetch_add(out.bytes, Ordering::Relaxed);
+            p.findings
+                .fetch_add(findings.len() as u64, Ordering::Relaxed);
+        }
+        out.findings = findings;
+        out.notifications = notifications;
+        out
+    }
+
+    /// Findings in one text shown as `path`, with inline suppressions applied, and notifications
+    /// about those suppressions.
+    pub fn scan_bytes(
+        &self,
+        path: &str,
+        bytes: &[u8],
+        opts: &ScanOptions,
+    ) -> (Vec<Finding>, Vec<Notification>) {
+        let matches = self.secrets.scan(bytes);
+        let has_marker = memchr::memmem::find(bytes, suppress::MARKER).is_some();
+        if matches.is_empty() && !has_marker {
+            return (Vec::new(), Vec::new());
+        }
+        let index = LineIndex::new(bytes);
+        let mut suppressions = if has_marker {
+            find_suppressions(bytes, &index)
+        } else {
+            Vec::new()
+        };
+        let mut used = vec![false; suppressions.len()];
+        let mut findings = Vec::new();
+        for m in matches {
+            let rule = &self.pack.rules[m.rule];
+            let mut finding = self.to_finding(path, bytes, &index, &m, opts.show_secrets);
+            let ids: Vec<&str> = std::iter::once(rule.id.as_str())
+                .chain(rule.aliases.iter().map(String::as_str))
+                .collect();
+            if let Some(i) = suppressions
+                .iter()
+                .position(|s| s.covers(finding.line, &ids))
+            {
+                used[i] = true;
+                let s = &suppressions[i];
+                finding.suppressed = Some(Suppressed {
+                    kind: SuppressionKind::InSource,
+                    justification: if s.reason.is_empty() {
+                        "no reason given".to_owned()
+                    } else {
+                        s.reason.clone()
+                    },
+                });
+            }
+            if finding.confidence >= opts.min_confidence {
+                findings.push(finding);
+            }
+        }
+        let mut notes = Vec::new();
+        for (s, used) in suppressions.drain(..).zip(used) {
+            let at = |level, code, msg: String| {
+                Notification::new(
+                    level,
+                    code,
+                    format!("{path}:{}:{}: {msg}", s.line, s.column),
+                )
+                .at(path, Some(s.line), Some(s.column))
+            };
+            if let Some(why) = s.malformed {
+                notes.push(at(
+                    Level::Warning,
+                    "suppression-malformed",
+                    format!("suppression {why}"),
+                ));
+                continue;
+            }
+            for id in &s.rule_ids {
+                if self.pack.get(id).is_none() {
+                    notes.push(at(
+                        Level::Warning,
+                        "suppression-unknown-rule",
+                        format!("suppression names unknown rule `{id}`"),
+                    ));
+                }
+            }
+            if s.reason.is_empty() {
+                notes.push(at(
+                    Level::Warning,
+                    "suppression-without-reason",
+                    format!("suppression of `{}` gives no reason: write `nhilint:ignore[{}] why it is safe`", s.rule_ids.join(", "), s.rule_ids.join(", ")),
+                ));
+            }
+            if !used {
+                notes.push(at(
+                    Level::Warning,
+                    "suppression-unused",
+                    format!(
+                        "suppression of `{}` matches no finding",
+                        s.rule_ids.join(", ")
+                    ),
+                ));
+            }
+        }
+        (findings, notes)
+    }
+
+    fn to_finding(
+        &self,
+        path: &str,
+        bytes: &[u8],
+        index: &LineIndex,
+        m: &Match,
+        show: bool,
+    ) -> Finding {
+        let rule = &self.pack.rules[m.rule];
+        let secret = &bytes[m.secret.clone()];
+        let start = index.position(bytes, m.secret.start);
+        let end = index.position(bytes, m.secret.end);
+        let line = index.line_range(bytes, start.line);
+        let (snippet, snippet_column) = snippet(bytes, &index, line, m.secret.clone());
+        let view = finding::redact(secret, show);
+        Finding {
+            rule_id: rule.id.clone(),
+            rule_name: rule.name.clone(),
+            category: rule.category,
+            severity: rule.severity,
+            confidence: rule.confidence,
+            message: format!(
+                "{} `{}` ({} characters)",
+                rule.message, view.redacted, view.length
+            ),
+            path: path.to_owned(),
+            line: start.line,
+            column: start.column,
+            end_line: end.line,
+            end_column: end.column,
+            snippet,
+            snippet_column,
+            secret: Some(view),
+            fingerprint: finding::fingerprint(&rule.id, path, secret),
+            tags: rule.tags.clone(),
+            suppressed: None,
+        }
+    }
+}
+
+/// The line holding the secret's start, masked, cut to a window around the secret; with the
+/// column at which the window starts.
+fn snippet(
+    bytes: &[u8],
+    index: &LineIndex,
+    line: std::ops::Range<usize>,
+    secret: std::ops::Range<usize>,
+) -> (String, u32) {
+    let mut from = line.start;
+    let to = line.end.min(secret.start.max(from) + SNIPPET_MAX);
+    if secret.start > from + SNIPPET_MAX / 2 {
+        from = secret.start - SNIPPET_MAX / 2;
+        while from > line.start && (bytes[from] & 0xC0) == 0x80 {
+            from -= 1;
+        }
+    }
+    let text = &bytes[from..to.max(from)];
+    let rel = secret.start.saturating_sub(from)..secret.end.saturating_sub(from).min(text.len());
+    (
+        finding::mask_line(text, rel),
+        index.position(bytes, from).column,
+    )
+}
+
+fn find_suppressions(bytes: &[u8], index: &LineIndex) -> Vec<Suppression> {
+    memchr::memmem::find_iter(bytes, suppress::MARKER)
+        .filter_map(|at| {
+            let pos = index.position(bytes, at);
+            let range = index.line_range(bytes, pos.line);
+            let line = &bytes[range.clone()];
+            suppress::parse_line(&line[at - range.start..], pos.line, pos.column)
+        })
+        .collect()
+}
+
+/// Sorts findings and notifications and drops exact duplicates, for byte-identical output.
+pub fn finish(report: &mut Report) {
+    report
+        .findings
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    report
+        .findings
+        .dedup_by(|a, b| a.sort_key() == b.sort_key());
+    report.notifications.sort_by(|a, b| {
+        (&a.path, a.line, a.column, a.code, &a.message)
+            .cmp(&(&b.path, b.line, b.column, b.code, &b.message))
+    });
+    report.notifications.dedup();
+}
+
+/// Default roots: the current directory.
+pub fn default_roots() -> Vec<PathBuf> {
+    vec![PathBuf::from(".")]
+}
