@@ -77,7 +77,7 @@ pub struct ScanArgs {
     /// Exit 0 even when there are findings (errors still exit 2)
     #[arg(long)]
     pub exit_zero: bool,
-    /// Never use colour (also honoured: NO_COLOR)
+    /// Never use colour (also honoured: `NO_COLOR`)
     #[arg(long)]
     pub no_color: bool,
     /// Follow symbolic links while walking

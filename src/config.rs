@@ -76,20 +76,9 @@ impl Policy {
             RawConfig::default()
         } else {
             serde_saphyr::from_str(text).map_err(|e| {
-                let msg = e.without_snippet().to_string();
-                let first = msg
-                    .lines()
-                    .next()
-                    .unwrap_or_default()
-                    .trim()
-                    .trim_start_matches("error: ");
-                let message = first
-                    .split_once(": ")
-                    .filter(|(p, _)| p.starts_with("line "))
-                    .map_or(first, |(_, m)| m);
                 vec![err(
                     e.location().unwrap_or(Location::UNKNOWN),
-                    message.to_owned(),
+                    crate::rules::yaml_message(&e),
                 )]
             })?
         };

@@ -157,21 +157,36 @@ pub fn redact(secret: &[u8], show: bool) -> SecretView {
     }
 }
 
-/// `line` with the byte range `secret` (relative to the line) masked by `*` after the visible
-/// prefix, keeping the character count so columns stay right.
-pub fn mask_line(line: &[u8], secret: std::ops::Range<usize>) -> String {
-    let start = secret.start.min(line.len());
-    let end = secret.end.min(line.len());
-    let whole_len = crate::document::span::count_chars(&line[start..end]);
-    let keep = visible_prefix_len(whole_len);
-    let mut out = String::from_utf8_lossy(&line[..start]).into_owned();
-    let middle = String::from_utf8_lossy(&line[start..end]);
-    out.extend(middle.chars().take(keep));
-    out.extend(std::iter::repeat_n(
-        '*',
-        middle.chars().count().saturating_sub(keep),
-    ));
-    out.push_str(&String::from_utf8_lossy(&line[end..]));
+/// `line` with every byte range in `secrets` (relative to the line) masked by `*` after a
+/// visible prefix, keeping the character count so columns stay right. Masking every secret on
+/// the line, not only the finding's own, keeps a neighbour's secret out of the snippet.
+pub fn mask_line(line: &[u8], secrets: &[std::ops::Range<usize>]) -> String {
+    let mut spans: Vec<std::ops::Range<usize>> = secrets
+        .iter()
+        .map(|r| r.start.min(line.len())..r.end.min(line.len()))
+        .filter(|r| !r.is_empty())
+        .collect();
+    spans.sort_by_key(|r| r.start);
+    let mut out = String::with_capacity(line.len());
+    let mut at = 0;
+    for r in spans {
+        let start = r.start.max(at);
+        if start >= r.end {
+            continue;
+        }
+        out.push_str(&String::from_utf8_lossy(&line[at..start]));
+        let middle = String::from_utf8_lossy(&line[start..r.end]);
+        let chars = middle.chars().count();
+        let keep = if start == r.start {
+            visible_prefix_len(chars)
+        } else {
+            0
+        };
+        out.extend(middle.chars().take(keep));
+        out.extend(std::iter::repeat_n('*', chars - keep));
+        at = r.end;
+    }
+    out.push_str(&String::from_utf8_lossy(&line[at..]));
     out
 }
 
@@ -206,11 +221,20 @@ mod tests {
         let line = "pw = 'sécr3tValue' # x".as_bytes();
         let start = "pw = '".len();
         let end = start + "sécr3tValue".len();
-        let masked = mask_line(line, start..end);
+        let spans = [std::ops::Range { start, end }];
+        let masked = mask_line(line, &spans);
         assert_eq!(masked, "pw = 'sé*********' # x");
         assert_eq!(
             masked.chars().count(),
             "pw = 'sécr3tValue' # x".chars().count()
         );
+    }
+
+    #[test]
+    fn masking_covers_every_secret_on_the_line() {
+        let line = b"a=Secret1Value b=Other2Value";
+        let masked = mask_line(line, &[17..28, 2..14]);
+        assert_eq!(masked, "a=Sec********* b=Ot*********");
+        assert_eq!(mask_line(b"abcdefgh", &[0..8, 2..4]), "ab******");
     }
 }

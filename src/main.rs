@@ -27,7 +27,7 @@ const DEFAULT_MAX_FILE_SIZE: u64 = 10 << 20;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Scan(args) => run_scan(args),
+        Command::Scan(args) => run_scan(&args),
         Command::Rules(cmd) => run_rules(cmd),
     };
     match result {
@@ -68,7 +68,7 @@ fn print_load_errors(errors: &[LoadError]) {
         }
         let at = e.byte_offset();
         let end = (at + 1).min(e.text.len()).max(at);
-        let id = format!("{}", e.file);
+        let id = e.file.clone();
         let _ = Diag::build(ReportKind::Error, (id.clone(), at..end))
             .with_config(
                 Config::default()
@@ -157,14 +157,14 @@ fn config_path(args: &ScanArgs, roots: &[PathBuf]) -> Option<PathBuf> {
     candidate.is_file().then_some(candidate)
 }
 
-fn run_scan(args: ScanArgs) -> Result<u8, Failure> {
+fn run_scan(args: &ScanArgs) -> Result<u8, Failure> {
     let mut pack = load_pack(&args.pack)?;
     let roots = if args.paths.is_empty() {
         nhilint::scan::default_roots()
     } else {
         args.paths.clone()
     };
-    let policy = match config_path(&args, &roots) {
+    let policy = match config_path(args, &roots) {
         Some(path) => {
             let text = std::fs::read_to_string(&path).map_err(|e| {
                 Failure::Message(format!("cannot read config {}: {e}", path.display()))

@@ -220,10 +220,11 @@ impl Scanner {
             Vec::new()
         };
         let mut used = vec![false; suppressions.len()];
+        let spans: Vec<std::ops::Range<usize>> = matches.iter().map(|m| m.secret.clone()).collect();
         let mut findings = Vec::new();
-        for m in matches {
+        for m in &matches {
             let rule = &self.pack.rules[m.rule];
-            let mut finding = self.to_finding(path, bytes, &index, &m, opts.show_secrets);
+            let mut finding = self.to_finding(path, bytes, &spans, &index, m, opts.show_secrets);
             let ids: Vec<&str> = std::iter::once(rule.id.as_str())
                 .chain(rule.aliases.iter().map(String::as_str))
                 .collect();
@@ -298,6 +299,7 @@ impl Scanner {
         &self,
         path: &str,
         bytes: &[u8],
+        all: &[std::ops::Range<usize>],
         index: &LineIndex,
         m: &Match,
         show: bool,
@@ -307,7 +309,7 @@ impl Scanner {
         let start = index.position(bytes, m.secret.start);
         let end = index.position(bytes, m.secret.end);
         let line = index.line_range(bytes, start.line);
-        let (snippet, snippet_column) = snippet(bytes, &index, line, m.secret.clone());
+        let (snippet, snippet_column) = snippet(bytes, index, line, m.secret.start, all);
         let view = finding::redact(secret, show);
         Finding {
             rule_id: rule.id.clone(),
@@ -340,20 +342,27 @@ fn snippet(
     bytes: &[u8],
     index: &LineIndex,
     line: std::ops::Range<usize>,
-    secret: std::ops::Range<usize>,
+    secret_start: usize,
+    all: &[std::ops::Range<usize>],
 ) -> (String, u32) {
     let mut from = line.start;
-    let to = line.end.min(secret.start.max(from) + SNIPPET_MAX);
-    if secret.start > from + SNIPPET_MAX / 2 {
-        from = secret.start - SNIPPET_MAX / 2;
+    let to = line.end.min(secret_start.max(from) + SNIPPET_MAX);
+    if secret_start > from + SNIPPET_MAX / 2 {
+        from = secret_start - SNIPPET_MAX / 2;
         while from > line.start && (bytes[from] & 0xC0) == 0x80 {
             from -= 1;
         }
     }
-    let text = &bytes[from..to.max(from)];
-    let rel = secret.start.saturating_sub(from)..secret.end.saturating_sub(from).min(text.len());
+    let to = to.max(from);
+    let text = &bytes[from..to];
+    // Every secret reaching into the window is masked, including ones that start before it.
+    let rel: Vec<std::ops::Range<usize>> = all
+        .iter()
+        .filter(|r| r.start < to && r.end > from)
+        .map(|r| r.start.saturating_sub(from)..(r.end - from).min(text.len()))
+        .collect();
     (
-        finding::mask_line(text, rel),
+        finding::mask_line(text, &rel),
         index.position(bytes, from).column,
     )
 }

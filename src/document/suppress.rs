@@ -67,7 +67,10 @@ pub fn parse_line(line: &[u8], line_no: u32, column: u32) -> Option<Suppression>
             break;
         }
     }
-    s.reason = reason.trim_start_matches([':', '-', ' ']).trim().to_owned();
+    reason
+        .trim_start_matches([':', '-', ' '])
+        .trim()
+        .clone_into(&mut s.reason);
     Some(s)
 }
 

@@ -95,7 +95,7 @@ impl SecretEngine {
         for slot in self.triggered(text) {
             let (rule, m, confidence) = &self.rules[slot];
             self.run_rule(*rule, m, text, |mat| {
-                found.push((mat, *confidence, m.generic))
+                found.push((mat, *confidence, m.generic));
             });
         }
         dedup(found)

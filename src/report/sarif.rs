@@ -3,6 +3,7 @@
 //! `partialFingerprints`, `suppressions` for suppressed findings, and the scan's notifications in
 //! `invocations`. Columns are Unicode code points (`columnKind`).
 
+use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -35,11 +36,10 @@ fn help_uri(rule: &Rule) -> String {
 fn rule_descriptor(rule: &Rule) -> Value {
     let mut tags: Vec<String> = vec!["security".to_owned(), rule.category.as_str().to_owned()];
     tags.extend(rule.tags.iter().cloned());
-    let refs: String = rule
-        .references
-        .iter()
-        .map(|r| format!("- <{r}>\n"))
-        .collect();
+    let refs = rule.references.iter().fold(String::new(), |mut acc, r| {
+        let _ = writeln!(acc, "- <{r}>");
+        acc
+    });
     json!({
         "id": rule.id,
         "name": pascal_case(&rule.id),
@@ -83,7 +83,7 @@ fn uri_path(path: &str) -> String {
         if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b) {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            let _ = write!(out, "%{b:02X}");
         }
     }
     out

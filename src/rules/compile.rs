@@ -91,14 +91,19 @@ pub fn load_files(files: &[(String, String)]) -> Result<Pack, Vec<LoadError>> {
 }
 
 /// The parser's message without its own snippet and position prefix: we render both ourselves.
-fn yaml_message(err: &serde_saphyr::Error) -> String {
+pub(crate) fn yaml_message(err: &serde_saphyr::Error) -> String {
     let text = err.without_snippet().to_string();
     let first = text.lines().next().unwrap_or_default().trim();
     let first = first.strip_prefix("error: ").unwrap_or(first);
     // "line 2 column 9: expected string scalar" -> "expected string scalar"
-    match first.split_once(": ") {
-        Some((pos, rest)) if pos.starts_with("line ") => rest.to_owned(),
-        _ => first.to_owned(),
+    let message = match first.split_once(": ") {
+        Some((pos, rest)) if pos.starts_with("line ") => rest,
+        _ => first,
+    };
+    // "... at line 2, column 9": the position is rendered separately.
+    match message.rfind(" at line ") {
+        Some(i) if message[i..].contains(", column ") => message[..i].to_owned(),
+        _ => message.to_owned(),
     }
 }
 
@@ -277,13 +282,13 @@ fn compile_secret(
             format!("rule `{id}`: a secret rule needs at least one keyword"),
         ));
     }
-    if let Some(k) = &raw.keywords {
-        if k.value.iter().any(|w| w.len() < 2) {
-            errors.push(err(
-                k.referenced,
-                format!("rule `{id}`: keywords must be at least 2 characters long"),
-            ));
-        }
+    if let Some(k) = &raw.keywords
+        && k.value.iter().any(|w| w.len() < 2)
+    {
+        errors.push(err(
+            k.referenced,
+            format!("rule `{id}`: keywords must be at least 2 characters long"),
+        ));
     }
     let regex = match compile_regex(&pattern.value) {
         Ok(r) => r,
@@ -341,13 +346,13 @@ fn compile_filters(
             )),
         }
     }
-    if let Some(e) = raw.min_entropy {
-        if !(0.0..=8.0).contains(&e) {
-            errors.push(err(
-                Location::UNKNOWN,
-                format!("rule `{id}`: min_entropy {e} is outside 0..=8 bits per byte"),
-            ));
-        }
+    if let Some(e) = raw.min_entropy
+        && !(0.0..=8.0).contains(&e)
+    {
+        errors.push(err(
+            Location::UNKNOWN,
+            format!("rule `{id}`: min_entropy {e} is outside 0..=8 bits per byte"),
+        ));
     }
     if raw.min_char_classes.is_some_and(|c| c > 4) {
         errors.push(err(
@@ -372,7 +377,7 @@ mod tests {
         load_files(&[("t.yaml".to_owned(), text.to_owned())])
     }
 
-    const GOOD: &str = r#"rules:
+    const GOOD: &str = r"rules:
   - id: demo-token
     name: Demo token
     category: secret
@@ -386,7 +391,7 @@ mod tests {
     pattern: '\b(demo_[a-z0-9]{8})\b'
     examples: ['t = demo_k3j9x0qa']
     negative_examples: ['t = demo_short']
-"#;
+";
 
     #[test]
     fn loads_a_good_rule() {
@@ -399,7 +404,8 @@ mod tests {
     #[test]
     fn syntax_error_points_at_line_and_column() {
         let errs = load("rules:\n  - id: [oops\n").expect_err("fails");
-        assert_eq!((errs[0].line, errs[0].column), (2, 11), "{errs:?}");
+        assert_eq!((errs[0].line, errs[0].column), (2, 9), "{errs:?}");
+        assert_eq!(errs[0].message, "expected string scalar");
     }
 
     #[test]

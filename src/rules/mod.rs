@@ -10,6 +10,7 @@ mod syntax;
 use std::fmt;
 use std::str::FromStr;
 
+pub(crate) use compile::yaml_message;
 pub use compile::{LoadError, load_files};
 
 include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
