@@ -207,8 +207,8 @@ mod tests {
 
     #[test]
     fn redaction_keeps_a_short_prefix() {
-        let v = redact(b"ghp_R7sWq2nZ0kLm4XyT8bVc1dHf6JgA9pEu3Qi5", false);
-        assert_eq!(v.redacted, "ghp_…");
+        let v = redact(b"tok_R7sWq2nZ0kLm4XyT8bVc1dHf6JgA9pEu3Qi5", false);
+        assert_eq!(v.redacted, "tok_…");
         assert_eq!(v.length, 40);
         assert!(v.value.is_none());
         assert_eq!(redact(b"hunter2", false).redacted, "h…");

@@ -369,6 +369,8 @@ fn snippet(
 
 fn find_suppressions(bytes: &[u8], index: &LineIndex) -> Vec<Suppression> {
     memchr::memmem::find_iter(bytes, suppress::MARKER)
+        // A marker right after a backtick is documentation quoting the syntax, not a suppression.
+        .filter(|&at| at == 0 || bytes[at - 1] != b'`')
         .filter_map(|at| {
             let pos = index.position(bytes, at);
             let range = index.line_range(bytes, pos.line);

@@ -1,0 +1,8 @@
+//! Integration tests: one binary, topic modules. CLI tests run the built `nhilint` binary with a
+//! scrubbed environment; library tests call the crate directly.
+
+mod cli;
+mod corpus;
+mod hostile;
+mod output;
+mod support;
