@@ -57,6 +57,11 @@ pub struct Finding {
     pub secret: Option<SecretView>,
     pub fingerprint: String,
     pub tags: Vec<String>,
+    /// The credential does not expire by itself (OWASP NHI7), by its format or its claims.
+    pub long_lived: bool,
+    /// What an offline validator established (`checksum valid`, `JWT without exp`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suppressed: Option<Suppressed>,
 }

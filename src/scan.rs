@@ -20,6 +20,9 @@ use crate::source::walk::{self, Entry, WalkOptions};
 const BINARY_SNIFF: usize = 8192;
 /// Longest snippet kept for a finding, in bytes around the secret.
 const SNIPPET_MAX: usize = 240;
+/// The OWASP NHI risk of long-lived secrets: rules carrying it find credentials that do not
+/// expire unless revoked.
+const LONG_LIVED_TAG: &str = "NHI7:2025";
 
 /// Everything a scan needs besides the pack.
 #[derive(Clone, Debug)]
@@ -316,7 +319,7 @@ impl Scanner {
             rule_name: rule.name.clone(),
             category: rule.category,
             severity: rule.severity,
-            confidence: rule.confidence,
+            confidence: m.confidence,
             message: format!(
                 "{} `{}` ({} characters)",
                 rule.message, view.redacted, view.length
@@ -331,6 +334,10 @@ impl Scanner {
             secret: Some(view),
             fingerprint: finding::fingerprint(&rule.id, path, secret),
             tags: rule.tags.clone(),
+            long_lived: m
+                .long_lived
+                .unwrap_or_else(|| rule.tags.iter().any(|t| t == LONG_LIVED_TAG)),
+            note: m.note.clone(),
             suppressed: None,
         }
     }

@@ -164,6 +164,7 @@ mod tests {
             min_char_classes: Some(2),
             placeholders: true,
             allow: vec![regex::bytes::Regex::new("^nope").expect("valid")],
+            deny_match: Vec::new(),
         };
         assert!(passes(&f, b"Zq8vT2mXk9"));
         assert!(!passes(&f, b"Zq8vT2m"), "too short");

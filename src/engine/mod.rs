@@ -3,5 +3,6 @@
 
 pub mod filter;
 mod secret;
+pub mod validate;
 
 pub use secret::{Match, SecretEngine};

@@ -9,7 +9,8 @@ use std::ops::Range;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use super::filter;
-use crate::rules::{Confidence, Matcher, Pack, SecretMatcher};
+use super::validate::{self, ValidateOptions};
+use crate::rules::{Confidence, Matcher, OnInvalid, Pack, SecretMatcher};
 
 /// One secret found by one rule, before it becomes a finding.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,6 +21,12 @@ pub struct Match {
     pub secret: Range<usize>,
     /// Byte span of the whole regex match.
     pub whole: Range<usize>,
+    /// The rule's confidence, raised or lowered by its validator.
+    pub confidence: Confidence,
+    /// What the validator said, for the finding.
+    pub note: Option<String>,
+    /// Whether the validator found the credential long-lived; `None` when it cannot tell.
+    pub long_lived: Option<bool>,
 }
 
 /// Secret rules of a pack, ready to run.
@@ -30,10 +37,15 @@ pub struct SecretEngine {
     keywords: AhoCorasick,
     /// For each keyword pattern, the positions in `rules` it triggers.
     triggers: Vec<Vec<usize>>,
+    options: ValidateOptions,
 }
 
 impl SecretEngine {
     pub fn new(pack: &Pack) -> Self {
+        Self::with_options(pack, ValidateOptions::default())
+    }
+
+    pub fn with_options(pack: &Pack, options: ValidateOptions) -> Self {
         let mut rules = Vec::new();
         let mut words: Vec<String> = Vec::new();
         let mut triggers: Vec<Vec<usize>> = Vec::new();
@@ -59,6 +71,7 @@ impl SecretEngine {
             rules,
             keywords,
             triggers,
+            options,
         }
     }
 
@@ -91,11 +104,11 @@ impl SecretEngine {
 
     /// Every secret in `text`, deduplicated, in order of position.
     pub fn scan(&self, text: &[u8]) -> Vec<Match> {
-        let mut found: Vec<(Match, Confidence, bool)> = Vec::new();
+        let mut found: Vec<(Match, bool)> = Vec::new();
         for slot in self.triggered(text) {
             let (rule, m, confidence) = &self.rules[slot];
-            self.run_rule(*rule, m, text, |mat| {
-                found.push((mat, *confidence, m.generic));
+            self.run_rule(*rule, m, *confidence, text, |mat| {
+                found.push((mat, m.generic));
             });
         }
         dedup(found)
@@ -106,37 +119,60 @@ impl SecretEngine {
     pub fn scan_rule(&self, rule: usize, text: &[u8]) -> Vec<Match> {
         let mut out = Vec::new();
         for slot in self.triggered(text) {
-            let (r, m, _) = &self.rules[slot];
+            let (r, m, confidence) = &self.rules[slot];
             if *r == rule {
-                self.run_rule(*r, m, text, |mat| out.push(mat));
+                self.run_rule(*r, m, *confidence, text, |mat| out.push(mat));
             }
         }
         out
     }
 
-    #[expect(
-        clippy::unused_self,
-        reason = "kept a method so per-engine options can join later"
-    )]
-    fn run_rule(&self, rule: usize, m: &SecretMatcher, text: &[u8], mut emit: impl FnMut(Match)) {
+    fn run_rule(
+        &self,
+        rule: usize,
+        m: &SecretMatcher,
+        confidence: Confidence,
+        text: &[u8],
+        mut emit: impl FnMut(Match),
+    ) {
         for caps in m.regex.captures_iter(text) {
             let (Some(whole), Some(secret)) = (caps.get(0), caps.get(m.secret_group)) else {
                 continue;
             };
-            if filter::passes(&m.filters, secret.as_bytes()) {
-                emit(Match {
-                    rule,
-                    secret: secret.range(),
-                    whole: whole.range(),
-                });
+            if !filter::passes(&m.filters, secret.as_bytes())
+                || m.filters
+                    .deny_match
+                    .iter()
+                    .any(|d| d.is_match(whole.as_bytes()))
+            {
+                continue;
             }
+            let mut found = Match {
+                rule,
+                secret: secret.range(),
+                whole: whole.range(),
+                confidence,
+                note: None,
+                long_lived: None,
+            };
+            if let Some(v) = m.validator {
+                let verdict = validate::run(v, secret.as_bytes(), self.options);
+                found.note = verdict.note;
+                found.long_lived = verdict.long_lived;
+                match (verdict.valid, m.on_invalid) {
+                    (true, _) => found.confidence = Confidence::High,
+                    (false, OnInvalid::Drop) => continue,
+                    (false, OnInvalid::Lower) => found.confidence = confidence.lower(),
+                }
+            }
+            emit(found);
         }
     }
 }
 
 /// Keeps one match per cluster of overlapping secret spans: the most specific one (not generic,
 /// then higher confidence, then the longer secret, then the earlier rule).
-fn dedup(mut found: Vec<(Match, Confidence, bool)>) -> Vec<Match> {
+fn dedup(mut found: Vec<(Match, bool)>) -> Vec<Match> {
     found.sort_by(|a, b| {
         a.0.secret
             .start
@@ -144,21 +180,21 @@ fn dedup(mut found: Vec<(Match, Confidence, bool)>) -> Vec<Match> {
             .then(b.0.secret.end.cmp(&a.0.secret.end))
     });
     let mut out: Vec<Match> = Vec::new();
-    let mut best: Option<(Match, Confidence, bool)> = None;
+    let mut best: Option<(Match, bool)> = None;
     let mut cluster_end = 0;
     for item in found {
         match &mut best {
             Some(current) if item.0.secret.start < cluster_end => {
                 cluster_end = cluster_end.max(item.0.secret.end);
-                let key = |(m, c, g): &(Match, Confidence, bool)| {
-                    (!*g, *c, m.secret.len(), std::cmp::Reverse(m.rule))
+                let key = |(m, g): &(Match, bool)| {
+                    (!*g, m.confidence, m.secret.len(), std::cmp::Reverse(m.rule))
                 };
                 if key(&item) > key(current) {
                     *current = item;
                 }
             }
             _ => {
-                if let Some((m, _, _)) = best.take() {
+                if let Some((m, _)) = best.take() {
                     out.push(m);
                 }
                 cluster_end = item.0.secret.end;
@@ -166,7 +202,7 @@ fn dedup(mut found: Vec<(Match, Confidence, bool)>) -> Vec<Match> {
             }
         }
     }
-    if let Some((m, _, _)) = best {
+    if let Some((m, _)) = best {
         out.push(m);
     }
     out
@@ -176,31 +212,43 @@ fn dedup(mut found: Vec<(Match, Confidence, bool)>) -> Vec<Match> {
 mod tests {
     use super::*;
 
-    fn m(rule: usize, s: Range<usize>) -> Match {
+    fn m(rule: usize, s: Range<usize>, confidence: Confidence) -> Match {
         Match {
             rule,
             whole: s.clone(),
             secret: s,
+            confidence,
+            note: None,
+            long_lived: None,
         }
     }
 
     #[test]
     fn dedup_prefers_specific_then_confident() {
         let out = dedup(vec![
-            (m(0, 5..20), Confidence::Low, true),
-            (m(1, 5..20), Confidence::High, false),
-            (m(2, 30..40), Confidence::Low, true),
+            (m(0, 5..20, Confidence::Low), true),
+            (m(1, 5..20, Confidence::High), false),
+            (m(2, 30..40, Confidence::Low), true),
         ]);
-        assert_eq!(out, vec![m(1, 5..20), m(2, 30..40)]);
+        assert_eq!(
+            out,
+            vec![m(1, 5..20, Confidence::High), m(2, 30..40, Confidence::Low)]
+        );
     }
 
     #[test]
     fn dedup_keeps_disjoint_and_merges_chains() {
         let out = dedup(vec![
-            (m(0, 0..10), Confidence::Medium, false),
-            (m(1, 8..30), Confidence::High, false),
-            (m(2, 40..50), Confidence::Medium, false),
+            (m(0, 0..10, Confidence::Medium), false),
+            (m(1, 8..30, Confidence::High), false),
+            (m(2, 40..50, Confidence::Medium), false),
         ]);
-        assert_eq!(out, vec![m(1, 8..30), m(2, 40..50)]);
+        assert_eq!(
+            out,
+            vec![
+                m(1, 8..30, Confidence::High),
+                m(2, 40..50, Confidence::Medium)
+            ]
+        );
     }
 }

@@ -56,7 +56,7 @@ fn write_finding(
         (Some(s), None) => format!("{} characters, redacted", s.length),
         (None, None) => f.rule_name.clone(),
     };
-    Diag::build(
+    let mut diag = Diag::build(
         ReportKind::Custom(f.severity.as_str(), severity_color(f.severity)),
         (id.clone(), span.clone()),
     )
@@ -68,9 +68,24 @@ fn write_finding(
             .with_message(label_text)
             .with_color(severity_color(f.severity)),
     )
-    .with_help(help)
-    .finish()
-    .write((id, Source::from("\n".repeat(pad) + &f.snippet)), &mut *out)
+    .with_help(help);
+    for note in notes(f) {
+        diag = diag.with_note(note);
+    }
+    diag.finish()
+        .write((id, Source::from("\n".repeat(pad) + &f.snippet)), &mut *out)
+}
+
+/// Facts about the credential beyond the rule: validation and lifetime.
+fn notes(f: &Finding) -> Vec<String> {
+    let mut notes = Vec::new();
+    if let Some(n) = &f.note {
+        notes.push(format!("validation: {n}"));
+    }
+    if f.long_lived {
+        notes.push("long-lived: it works until someone revokes it (OWASP NHI7)".to_owned());
+    }
+    notes
 }
 
 pub fn write(

@@ -122,6 +122,10 @@ fn result(f: &Finding, rule_index: usize) -> Value {
             "category": f.category.as_str(),
         },
     });
+    r["properties"]["longLived"] = json!(f.long_lived);
+    if let Some(note) = &f.note {
+        r["properties"]["validation"] = json!(note);
+    }
     if let Some(secret) = &f.secret {
         r["properties"]["secret"] = serde_json::to_value(secret).unwrap_or(Value::Null);
     }

@@ -321,6 +321,8 @@ fn compile_secret(
         secret_group,
         filters,
         generic: raw.generic,
+        validator: raw.validate,
+        on_invalid: raw.on_invalid.unwrap_or_default(),
     }))
 }
 
@@ -336,16 +338,23 @@ fn compile_filters(
             ..Filters::default()
         };
     };
-    let mut allow = Vec::new();
-    for a in &raw.allow {
-        match compile_regex(&a.value) {
-            Ok(r) => allow.push(r),
-            Err(e) => errors.push(err(
-                a.referenced,
-                format!("rule `{id}`: allow pattern does not compile: {e}"),
-            )),
-        }
-    }
+    let mut compile_all = |what: &str, patterns: &[Spanned<String>]| -> Vec<Regex> {
+        patterns
+            .iter()
+            .filter_map(|p| {
+                compile_regex(&p.value)
+                    .map_err(|e| {
+                        errors.push(err(
+                            p.referenced,
+                            format!("rule `{id}`: {what} pattern does not compile: {e}"),
+                        ));
+                    })
+                    .ok()
+            })
+            .collect()
+    };
+    let allow = compile_all("allow", &raw.allow);
+    let deny_match = compile_all("deny_match", &raw.deny_match);
     if let Some(e) = raw.min_entropy
         && !(0.0..=8.0).contains(&e)
     {
@@ -366,6 +375,7 @@ fn compile_filters(
         min_char_classes: raw.min_char_classes,
         placeholders: raw.placeholders.unwrap_or(true),
         allow,
+        deny_match,
     }
 }
 

@@ -80,6 +80,17 @@ word_enum!(Severity { Low = "low", Medium = "medium", High = "high", Critical = 
 word_enum!(Confidence { Low = "low", Medium = "medium", High = "high" });
 word_enum!(Category { Secret = "secret", Privilege = "privilege", Ownership = "ownership" });
 
+impl Confidence {
+    /// One level lower, bottoming out at low.
+    #[must_use]
+    pub fn lower(self) -> Self {
+        match self {
+            Confidence::High => Confidence::Medium,
+            Confidence::Medium | Confidence::Low => Confidence::Low,
+        }
+    }
+}
+
 impl Severity {
     /// The score GitHub code scanning reads from `properties["security-severity"]`.
     pub fn security_severity(self) -> &'static str {
@@ -115,6 +126,19 @@ pub struct Filters {
     pub min_char_classes: Option<u8>,
     pub placeholders: bool,
     pub allow: Vec<regex::bytes::Regex>,
+    /// Regexes over the whole match (context included); a match hitting any is dropped.
+    pub deny_match: Vec<regex::bytes::Regex>,
+}
+
+/// What happens to a match whose validator fails.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OnInvalid {
+    /// The match is not a credential of this format: no finding.
+    #[default]
+    Drop,
+    /// The match is reported one confidence level lower.
+    Lower,
 }
 
 /// What a secret rule matches.
@@ -127,6 +151,9 @@ pub struct SecretMatcher {
     pub filters: Filters,
     /// A generic rule loses to any specific rule reporting an overlapping secret.
     pub generic: bool,
+    /// An offline check of the secret's structure; a pass raises confidence to high.
+    pub validator: Option<crate::engine::validate::Validator>,
+    pub on_invalid: OnInvalid,
 }
 
 /// How a rule finds things. Structural matchers join this enum when the policy engine lands.

@@ -3,7 +3,8 @@
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use super::{Category, Confidence, Severity};
+use super::{Category, Confidence, OnInvalid, Severity};
+use crate::engine::validate::Validator;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -36,6 +37,10 @@ pub(super) struct RawRule {
     #[serde(default)]
     pub generic: bool,
     #[serde(default)]
+    pub validate: Option<Validator>,
+    #[serde(default)]
+    pub on_invalid: Option<OnInvalid>,
+    #[serde(default)]
     pub examples: Vec<Spanned<String>>,
     #[serde(default)]
     pub negative_examples: Vec<Spanned<String>>,
@@ -54,4 +59,6 @@ pub(super) struct RawFilters {
     pub placeholders: Option<bool>,
     #[serde(default)]
     pub allow: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub deny_match: Vec<Spanned<String>>,
 }
