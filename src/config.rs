@@ -6,6 +6,7 @@
 //! min-confidence: medium                   # low | medium | high
 //! fail-on: low                             # low | medium | high | critical
 //! max-file-size: 10MiB
+//! jwt-max-lifetime-days: 90               # a JWT valid for longer is long-lived (OWASP NHI7)
 //! rules:
 //!   disable: [generic-password-assignment]
 //!   severity: { slack-webhook-url: low }
@@ -34,6 +35,8 @@ struct RawConfig {
     #[serde(default)]
     max_file_size: Option<Spanned<String>>,
     #[serde(default)]
+    jwt_max_lifetime_days: Option<u64>,
+    #[serde(default)]
     rules: RawRules,
 }
 
@@ -53,6 +56,8 @@ pub struct Policy {
     pub min_confidence: Option<Confidence>,
     pub fail_on: Option<Severity>,
     pub max_file_size: Option<u64>,
+    /// A JWT valid for longer than this is long-lived (default 90).
+    pub jwt_max_lifetime_days: Option<u64>,
     pub disable: Vec<String>,
     pub severity: BTreeMap<String, Severity>,
 }
@@ -117,6 +122,7 @@ impl Policy {
             min_confidence: raw.min_confidence,
             fail_on: raw.fail_on,
             max_file_size,
+            jwt_max_lifetime_days: raw.jwt_max_lifetime_days,
             disable: raw.rules.disable.into_iter().map(|s| s.value).collect(),
             severity: raw
                 .rules
@@ -183,7 +189,7 @@ mod tests {
         assert!(Policy::parse("c", "# nothing\n", &pack).is_ok());
         let p = Policy::parse(
             "c",
-            "exclude: [a/**]\nmin-confidence: high\nfail-on: critical\nmax-file-size: 1M\n",
+            "exclude: [a/**]\nmin-confidence: high\nfail-on: critical\nmax-file-size: 1M\njwt-max-lifetime-days: 30\n",
             &pack,
         )
         .expect("valid");
@@ -191,6 +197,7 @@ mod tests {
         assert_eq!(p.min_confidence, Some(Confidence::High));
         assert_eq!(p.fail_on, Some(Severity::Critical));
         assert_eq!(p.max_file_size, Some(1 << 20));
+        assert_eq!(p.jwt_max_lifetime_days, Some(30));
     }
 
     #[test]

@@ -14,6 +14,7 @@ use clap::Parser;
 use nhilint::check;
 use nhilint::cli::{Cli, Command, PackArgs, RulesCommand, ScanArgs};
 use nhilint::config::{self, Policy};
+use nhilint::engine::validate::ValidateOptions;
 use nhilint::fixtures;
 use nhilint::report::{self, Format, human::HumanOptions};
 use nhilint::rules::{Confidence, LoadError, Matcher, Pack, Severity};
@@ -201,7 +202,11 @@ fn run_scan(args: &ScanArgs) -> Result<u8, Failure> {
             .unwrap_or(Confidence::Medium),
     };
     let fail_on = args.fail_on.or(policy.fail_on).unwrap_or(Severity::Low);
-    let scanner = Scanner::new(pack);
+    let mut validate = ValidateOptions::default();
+    if let Some(days) = policy.jwt_max_lifetime_days {
+        validate.jwt_max_lifetime_days = days;
+    }
+    let scanner = Scanner::with_options(pack, validate);
 
     let interactive = io::stderr().is_terminal() && std::env::var_os("CI").is_none();
     let progress = Arc::new(Progress::default());

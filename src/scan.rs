@@ -11,6 +11,7 @@ use rayon::prelude::*;
 
 use crate::document::span::LineIndex;
 use crate::document::suppress::{self, Suppression};
+use crate::engine::validate::ValidateOptions;
 use crate::engine::{Match, SecretEngine};
 use crate::finding::{self, Finding, Level, Notification, Suppressed, SuppressionKind};
 use crate::rules::{Confidence, Pack, Severity};
@@ -98,7 +99,11 @@ struct FileResult {
 
 impl Scanner {
     pub fn new(pack: Pack) -> Self {
-        let secrets = SecretEngine::new(&pack);
+        Self::with_options(pack, ValidateOptions::default())
+    }
+
+    pub fn with_options(pack: Pack, options: ValidateOptions) -> Self {
+        let secrets = SecretEngine::with_options(&pack, options);
         Scanner { pack, secrets }
     }
 

@@ -295,3 +295,37 @@ fn rules_check_reports_failing_examples_at_their_line() {
         "{err}"
     );
 }
+
+#[test]
+fn jwt_lifetime_limit_comes_from_the_config() {
+    use base64::Engine as _;
+    let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+    // Valid for 365 days: long-lived under the default 90-day limit, not under a 400-day one.
+    let jwt = format!(
+        "{}.{}.{}",
+        b64(r#"{"alg":"HS256","typ":"JWT"}"#),
+        b64(r#"{"sub":"svc-deployer","iat":1735689600,"exp":1767225600}"#),
+        b64("signature-bytes-for-the-test-only!")
+    );
+    let dir = tempdir();
+    write(dir.path(), "deploy.env", format!("DEPLOY_JWT={jwt}\n"));
+    let finding = |o: &std::process::Output| json(o)["findings"][0].clone();
+    let o = nhilint(dir.path())
+        .args(["scan", "-f", "json"])
+        .output()
+        .expect("runs");
+    let f = finding(&o);
+    assert_eq!(f["rule_id"], "jwt-token", "{}", stdout(&o));
+    assert_eq!(f["long_lived"], true);
+    assert_eq!(
+        f["confidence"], "high",
+        "a decodable JWT is high confidence"
+    );
+    assert_eq!(f["note"], "JWT valid for 365 days");
+    write(dir.path(), ".nhilint.yaml", "jwt-max-lifetime-days: 400\n");
+    let o = nhilint(dir.path())
+        .args(["scan", "-f", "json"])
+        .output()
+        .expect("runs");
+    assert_eq!(finding(&o)["long_lived"], false);
+}
