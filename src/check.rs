@@ -29,10 +29,21 @@ pub fn check_pack(pack: &Pack) -> Vec<Problem> {
             column,
             message: format!("rule `{}`: {message}", rule.id),
         };
+        let regex = match matcher.regex.get() {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(problem(
+                    rule.origin.line,
+                    1,
+                    format!("pattern does not compile: {e}"),
+                ));
+                continue;
+            }
+        };
         for (n, ex) in rule.examples.iter().enumerate() {
             let own = engine.scan_rule(index, ex.text.as_bytes());
             if own.is_empty() {
-                let why = if matcher.regex.is_match(ex.text.as_bytes()) {
+                let why = if regex.is_match(ex.text.as_bytes()) {
                     "matches the pattern but is dropped by a filter or the keyword gate"
                 } else {
                     "does not match the pattern"

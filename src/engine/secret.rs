@@ -136,7 +136,9 @@ impl SecretEngine {
         text: &[u8],
         mut emit: impl FnMut(Match),
     ) {
-        for caps in m.regex.captures_iter(text) {
+        // A pattern over the size limit is reported by the pack check; here it finds nothing.
+        let Ok(regex) = m.regex.get() else { return };
+        for caps in regex.captures_iter(text) {
             let (Some(whole), Some(secret)) = (caps.get(0), caps.get(m.secret_group)) else {
                 continue;
             };

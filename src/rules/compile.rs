@@ -247,7 +247,7 @@ fn is_owasp_nhi(tag: &str) -> bool {
         })
 }
 
-fn compile_regex(pattern: &str) -> Result<Regex, String> {
+pub(super) fn compile_regex(pattern: &str) -> Result<Regex, String> {
     // Credential formats are ASCII: without Unicode classes (`\w`, `\s`, `(?i)` over ASCII only)
     // the automata are far smaller and faster. A pattern that needs Unicode opts in with `(?u)`.
     RegexBuilder::new(pattern)
@@ -259,6 +259,24 @@ fn compile_regex(pattern: &str) -> Result<Regex, String> {
             regex::Error::Syntax(s) => s,
             other => other.to_string(),
         })
+}
+
+/// Every capture group of `hir`: (index, name).
+fn capture_groups(hir: &regex_syntax::hir::Hir, out: &mut Vec<(u32, Option<String>)>) {
+    use regex_syntax::hir::HirKind;
+    match hir.kind() {
+        HirKind::Capture(c) => {
+            out.push((c.index, c.name.as_deref().map(str::to_owned)));
+            capture_groups(&c.sub, out);
+        }
+        HirKind::Concat(v) | HirKind::Alternation(v) => {
+            for h in v {
+                capture_groups(h, out);
+            }
+        }
+        HirKind::Repetition(r) => capture_groups(&r.sub, out),
+        _ => {}
+    }
 }
 
 fn compile_secret(
@@ -293,8 +311,13 @@ fn compile_secret(
             format!("rule `{id}`: keywords must be at least 2 characters long"),
         ));
     }
-    let regex = match compile_regex(&pattern.value) {
-        Ok(r) => r,
+    let hir = match regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(&pattern.value)
+    {
+        Ok(h) => h,
         Err(e) => {
             errors.push(err(
                 pattern.referenced,
@@ -303,12 +326,16 @@ fn compile_secret(
             return None;
         }
     };
+    let mut groups = Vec::new();
+    capture_groups(&hir, &mut groups);
     let secret_group = match (
-        regex.captures_len() - 1,
-        regex.capture_names().position(|n| n == Some("secret")),
+        groups.len(),
+        groups
+            .iter()
+            .find(|(_, name)| name.as_deref() == Some("secret")),
     ) {
-        (_, Some(i)) => i,
-        (1, None) => 1,
+        (_, Some((i, _))) => *i as usize,
+        (1, None) => groups[0].0 as usize,
         (n, None) => {
             errors.push(err(
                 pattern.referenced,
@@ -317,6 +344,7 @@ fn compile_secret(
             return None;
         }
     };
+    let regex = std::sync::Arc::new(super::LazyRegex::new(pattern.value.clone()));
     let filters = compile_filters(id, raw.filters.as_ref(), err, errors);
     Some(Matcher::Secret(SecretMatcher {
         keywords: keywords.iter().map(|k| k.to_ascii_lowercase()).collect(),

@@ -141,11 +141,42 @@ pub enum OnInvalid {
     Lower,
 }
 
+/// A rule pattern compiled on first use. Most scans trigger few rules, and compiling every
+/// pattern up front dominated the start-up of small scans (the pre-commit case). Syntax and
+/// capture groups are checked when the pack loads; `rules check` compiles every pattern.
+#[derive(Debug)]
+pub struct LazyRegex {
+    pattern: String,
+    cell: std::sync::OnceLock<Result<regex::bytes::Regex, String>>,
+}
+
+impl LazyRegex {
+    pub(crate) fn new(pattern: String) -> Self {
+        LazyRegex {
+            pattern,
+            cell: std::sync::OnceLock::new(),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.pattern
+    }
+
+    /// The compiled regex, or why it cannot be built (a size limit: syntax was checked at load).
+    pub fn get(&self) -> Result<&regex::bytes::Regex, &str> {
+        self.cell
+            .get_or_init(|| compile::compile_regex(&self.pattern))
+            .as_ref()
+            .map_err(String::as_str)
+    }
+}
+
 /// What a secret rule matches.
 #[derive(Clone, Debug)]
 pub struct SecretMatcher {
     pub keywords: Vec<String>,
-    pub regex: regex::bytes::Regex,
+    /// Shared, so every copy of the rule compiles it at most once.
+    pub regex: std::sync::Arc<LazyRegex>,
     /// Index of the capture group that holds the secret.
     pub secret_group: usize,
     pub filters: Filters,
