@@ -1,6 +1,7 @@
 //! The engine applies a compiled [`Pack`](crate::rules::Pack) to bytes. It knows rules and
 //! bytes, not files or reports: callers turn its [`Match`]es into findings.
 
+mod decode;
 pub mod filter;
 mod secret;
 pub mod validate;

@@ -8,8 +8,8 @@ use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
-use super::filter;
 use super::validate::{self, ValidateOptions};
+use super::{decode, filter};
 use crate::rules::{Confidence, Matcher, OnInvalid, Pack, SecretMatcher};
 
 /// One secret found by one rule, before it becomes a finding.
@@ -103,14 +103,60 @@ impl SecretEngine {
             .collect()
     }
 
-    /// Every secret in `text`, deduplicated, in order of position.
+    /// Every secret in `text`, deduplicated, in order of position, including secrets inside
+    /// base64-encoded values (reported at the encoded value).
     pub fn scan(&self, text: &[u8]) -> Vec<Match> {
+        let mut budget = decode::MAX_DECODED;
+        self.scan_depth(text, 0, &mut budget)
+    }
+
+    fn scan_depth(&self, text: &[u8], depth: u8, budget: &mut usize) -> Vec<Match> {
         let mut found: Vec<(Match, bool)> = Vec::new();
         for slot in self.triggered(text) {
             let (rule, m, confidence) = &self.rules[slot];
             self.run_rule(*rule, m, *confidence, text, |mat| {
                 found.push((mat, m.generic));
             });
+        }
+        if depth < decode::MAX_DEPTH && decode::gated(text) {
+            for enc in decode::candidates(text) {
+                let Some(plain) = decode::decode(&text[enc.value.clone()]) else {
+                    continue;
+                };
+                let Some(left) = budget.checked_sub(plain.len()) else {
+                    break;
+                };
+                *budget = left;
+                // `key=decoded`: the key gives context rules what they need.
+                let mut synthetic = text[enc.key.clone()].to_vec();
+                synthetic.push(b'=');
+                let offset = synthetic.len();
+                synthetic.extend_from_slice(&plain);
+                let key = String::from_utf8_lossy(&text[enc.key.clone()]).into_owned();
+                for inner in self.scan_depth(&synthetic, depth + 1, budget) {
+                    if inner.secret.end <= offset {
+                        continue;
+                    }
+                    let generic = self
+                        .rules
+                        .iter()
+                        .any(|(i, m, _)| *i == inner.rule && m.generic);
+                    let note = match inner.note {
+                        Some(n) => format!("in the base64-decoded value of `{key}`; {n}"),
+                        None => format!("in the base64-decoded value of `{key}`"),
+                    };
+                    let at = enc.value.clone();
+                    found.push((
+                        Match {
+                            secret: at.clone(),
+                            whole: at,
+                            note: Some(note),
+                            ..inner
+                        },
+                        generic,
+                    ));
+                }
+            }
         }
         dedup(found)
     }

@@ -72,8 +72,35 @@ fn write_finding(
     for note in notes(f) {
         diag = diag.with_note(note);
     }
+    let mut buf = Vec::new();
     diag.finish()
-        .write((id, Source::from("\n".repeat(pad) + &f.snippet)), &mut *out)
+        .write((id, Source::from("\n".repeat(pad) + &f.snippet)), &mut buf)?;
+    if !opts.color {
+        // ariadne colours a custom report kind whatever the config says.
+        buf = strip_ansi(&buf);
+    }
+    out.write_all(&buf)
+}
+
+/// `bytes` without ANSI SGR sequences (`ESC [ ... m`).
+fn strip_ansi(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == 0x1b && bytes.get(i + 1) == Some(&b'[') {
+            let mut j = i + 2;
+            while j < bytes.len() && (bytes[j].is_ascii_digit() || bytes[j] == b';') {
+                j += 1;
+            }
+            if bytes.get(j) == Some(&b'm') {
+                i = j + 1;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    out
 }
 
 /// Facts about the credential beyond the rule: validation and lifetime.
@@ -136,4 +163,16 @@ pub fn write(
         )?;
     }
     writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strip_ansi;
+
+    #[test]
+    fn strips_sgr_sequences_only() {
+        assert_eq!(strip_ansi(b"\x1b[31mhigh\x1b[0m: x"), b"high: x");
+        assert_eq!(strip_ansi(b"a\x1b[1;38;5;9mb"), b"ab");
+        assert_eq!(strip_ansi(b"keep \x1b[ and [31m"), b"keep \x1b[ and [31m");
+    }
 }

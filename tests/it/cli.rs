@@ -329,3 +329,21 @@ fn jwt_lifetime_limit_comes_from_the_config() {
         .expect("runs");
     assert_eq!(finding(&o)["long_lived"], false);
 }
+
+#[test]
+fn piped_human_output_has_no_colour_codes() {
+    let dir = tempdir();
+    write(dir.path(), "a.env", format!("T={DEMO_TOKEN}\n"));
+    let mut cmd = nhilint(dir.path());
+    cmd.env_remove("NO_COLOR")
+        .args(["scan", "--no-default-rules", "--rules"])
+        .arg(demo_pack());
+    let o = cmd.output().expect("runs");
+    assert_eq!(code(&o), 1);
+    assert!(stdout(&o).contains("demo-api-token"), "{}", stdout(&o));
+    assert!(
+        !o.stdout.contains(&0x1b),
+        "escape codes in piped output: {:?}",
+        stdout(&o)
+    );
+}
