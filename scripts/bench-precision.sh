@@ -117,3 +117,8 @@ if by_rule:
         print(f"  {n:>6}  {rel(p)}  [{rules}]")
 print(f"\nfull report: {path}")
 EOF
+
+# The same corpus with every rule's filters reduced to entropy alone, next to nhilint's own.
+bench_log "comparing with entropy alone (cargo run --release --example noise_filter)"
+(cd "$BENCH_REPO" && cargo build --release --quiet --example noise_filter) || bench_die "cannot build examples/noise_filter.rs"
+"$BENCH_REPO/target/release/examples/noise_filter" "$CORPUS_DIR"
