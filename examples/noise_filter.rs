@@ -27,9 +27,16 @@ fn entropy_only(mut pack: Pack) -> Pack {
     pack
 }
 
-fn count(pack: Pack, roots: &[PathBuf]) -> (u64, BTreeMap<Confidence, usize>, BTreeMap<String, usize>) {
+fn count(
+    pack: Pack,
+    roots: &[PathBuf],
+) -> (u64, BTreeMap<Confidence, usize>, BTreeMap<String, usize>) {
     let opts = ScanOptions {
-        walk: WalkOptions { roots: roots.to_vec(), threads: 0, ..WalkOptions::default() },
+        walk: WalkOptions {
+            roots: roots.to_vec(),
+            threads: 0,
+            ..WalkOptions::default()
+        },
         max_file_size: 10 << 20,
         show_secrets: false,
         min_confidence: Confidence::Low,
@@ -45,9 +52,14 @@ fn count(pack: Pack, roots: &[PathBuf]) -> (u64, BTreeMap<Confidence, usize>, BT
 }
 
 fn at_least(counts: &BTreeMap<Confidence, usize>, level: Confidence) -> usize {
-    counts.iter().filter(|(c, _)| **c >= level).map(|(_, n)| n).sum()
+    counts
+        .iter()
+        .filter(|(c, _)| **c >= level)
+        .map(|(_, n)| n)
+        .sum()
 }
 
+#[expect(clippy::cast_precision_loss, reason = "byte counts printed as MB")]
 fn main() {
     let roots: Vec<PathBuf> = std::env::args_os().skip(1).map(PathBuf::from).collect();
     if roots.is_empty() {
@@ -57,14 +69,21 @@ fn main() {
     let pack = Pack::builtin().unwrap_or_else(|e| panic!("built-in pack: {e:?}"));
     let (bytes, ours, _) = count(pack.clone(), &roots);
     let (_, entropy, entropy_rules) = count(entropy_only(pack), &roots);
-    #[expect(clippy::cast_precision_loss, reason = "display only")]
     let per10 = |n: usize| n as f64 / (bytes as f64 / 10e6);
     println!("corpus: {:.1} MB", bytes as f64 / 1e6);
     println!("{:<24} {:>12} {:>14}", "", "nhilint", "entropy only");
-    for (label, level) in [("default (>= medium)", Confidence::Medium), ("all (>= low)", Confidence::Low)] {
+    for (label, level) in [
+        ("default (>= medium)", Confidence::Medium),
+        ("all (>= low)", Confidence::Low),
+    ] {
         let (a, b) = (at_least(&ours, level), at_least(&entropy, level));
         println!("{label:<24} {a:>12} {b:>14}");
-        println!("{:<24} {:>12.2} {:>14.2}", "  per 10 MB", per10(a), per10(b));
+        println!(
+            "{:<24} {:>12.2} {:>14.2}",
+            "  per 10 MB",
+            per10(a),
+            per10(b)
+        );
     }
     let mut top: Vec<(String, usize)> = entropy_rules.into_iter().collect();
     top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));

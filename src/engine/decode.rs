@@ -6,7 +6,6 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use aho_corasick::AhoCorasick;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use regex::bytes::Regex;
@@ -16,19 +15,15 @@ pub(super) const MAX_DEPTH: u8 = 2;
 /// Decoded bytes per document at most, so a hostile file cannot make the scan balloon.
 pub(super) const MAX_DECODED: usize = 1 << 20;
 
-/// Words that mark a document whose values may be base64-encoded credentials.
-static GATE: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build([
-            "kind: secret",
-            "\"kind\": \"secret\"",
-            "\"kind\":\"secret\"",
-            "dockerconfigjson",
-            "\"auths\"",
-        ])
-        .expect("literal patterns")
-});
+/// Words (lower case; matched ASCII case-insensitively by the engine's keyword pass) that mark a
+/// document whose values may be base64-encoded credentials.
+pub(super) const MARKERS: &[&str] = &[
+    "kind: secret",
+    "\"kind\": \"secret\"",
+    "\"kind\":\"secret\"",
+    "dockerconfigjson",
+    "\"auths\"",
+];
 
 /// A `key: value` line of YAML or JSON whose value looks like base64 (a trailing comment is fine).
 static CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
@@ -39,11 +34,6 @@ static CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
     .build()
     .expect("valid regex")
 });
-
-/// Whether `text` may hold encoded credentials worth decoding.
-pub(super) fn gated(text: &[u8]) -> bool {
-    GATE.is_match(text)
-}
 
 /// An encoded value and the key it belongs to.
 pub(super) struct Encoded {
@@ -78,7 +68,6 @@ mod tests {
     #[test]
     fn finds_base64_values_with_their_keys() {
         let doc = b"kind: Secret\ndata:\n  DB_PASSWORD: U3VwM3JTM2NyM3QhMjAyNg== # note\n  name: not-base64!\n";
-        assert!(gated(doc));
         let found: Vec<Encoded> = candidates(doc).collect();
         assert_eq!(found.len(), 1);
         assert_eq!(&doc[found[0].key.clone()], b"DB_PASSWORD");
@@ -89,13 +78,10 @@ mod tests {
     }
 
     #[test]
-    fn json_values_and_gate() {
-        let doc = br#"{"auths": {"r.io": {"auth": "ZGVwbG95OnM2Y3JldA=="}}}"#;
-        assert!(gated(doc));
+    fn json_values() {
         let line = b"      \"auth\": \"ZGVwbG95OnM2Y3JldA==\",\n";
         let found: Vec<Encoded> = candidates(line).collect();
         assert_eq!(found.len(), 1);
-        assert!(!gated(b"kind: Deployment\n"));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use regex_automata::Input;
 
 use super::validate::{self, ValidateOptions};
 use super::{decode, filter};
@@ -37,6 +38,9 @@ pub struct SecretEngine {
     keywords: AhoCorasick,
     /// For each keyword pattern, the positions in `rules` it triggers.
     triggers: Vec<Vec<usize>>,
+    /// For each keyword pattern, whether it marks a document worth decoding (one pass finds
+    /// both rule keywords and decoding markers).
+    decode_marker: Vec<bool>,
     options: ValidateOptions,
 }
 
@@ -62,6 +66,16 @@ impl SecretEngine {
             }
             rules.push((index, m.clone(), rule.confidence));
         }
+        let mut decode_marker = vec![false; words.len()];
+        for marker in decode::MARKERS {
+            if let Some(i) = words.iter().position(|w| w == marker) {
+                decode_marker[i] = true;
+            } else {
+                words.push((*marker).to_owned());
+                triggers.push(Vec::new());
+                decode_marker.push(true);
+            }
+        }
         let keywords = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
@@ -72,35 +86,24 @@ impl SecretEngine {
             rules,
             keywords,
             triggers,
+            decode_marker,
             options,
         }
     }
 
-    /// The rules (positions in `self.rules`) whose keywords occur in `text`.
-    fn triggered(&self, text: &[u8]) -> Vec<usize> {
-        let mut on = vec![false; self.rules.len()];
-        let mut count = 0;
-        let mut seen_pattern = vec![false; self.triggers.len()];
+    /// Keyword hits in `text` for every rule, indexed like `self.rules` (empty where none of a
+    /// rule's keywords occurs: the rule does not run at all), and whether a decoding marker occurs.
+    fn hits(&self, text: &[u8]) -> (Vec<Vec<Range<usize>>>, bool) {
+        let mut hits = vec![Vec::new(); self.rules.len()];
+        let mut decode = false;
         for m in self.keywords.find_overlapping_iter(text) {
             let p = m.pattern().as_usize();
-            if seen_pattern[p] {
-                continue;
-            }
-            seen_pattern[p] = true;
+            decode |= self.decode_marker[p];
             for &slot in &self.triggers[p] {
-                if !on[slot] {
-                    on[slot] = true;
-                    count += 1;
-                }
-            }
-            if count == self.rules.len() {
-                break;
+                hits[slot].push(m.range());
             }
         }
-        on.iter()
-            .enumerate()
-            .filter_map(|(i, &o)| o.then_some(i))
-            .collect()
+        (hits, decode)
     }
 
     /// Every secret in `text`, deduplicated, in order of position, including secrets inside
@@ -112,13 +115,14 @@ impl SecretEngine {
 
     fn scan_depth(&self, text: &[u8], depth: u8, budget: &mut usize) -> Vec<Match> {
         let mut found: Vec<(Match, bool)> = Vec::new();
-        for slot in self.triggered(text) {
+        let (hits, decode_marker) = self.hits(text);
+        for (slot, hits) in hits.iter().enumerate().filter(|(_, h)| !h.is_empty()) {
             let (rule, m, confidence) = &self.rules[slot];
-            self.run_rule(*rule, m, *confidence, text, |mat| {
+            self.run_rule(*rule, m, *confidence, text, hits, |mat| {
                 found.push((mat, m.generic));
             });
         }
-        if depth < decode::MAX_DEPTH && decode::gated(text) {
+        if depth < decode::MAX_DEPTH && decode_marker {
             for enc in decode::candidates(text) {
                 let Some(plain) = decode::decode(&text[enc.value.clone()]) else {
                     continue;
@@ -165,10 +169,16 @@ impl SecretEngine {
     /// The keyword gate still applies, so examples are checked the way real scans see them.
     pub fn scan_rule(&self, rule: usize, text: &[u8]) -> Vec<Match> {
         let mut out = Vec::new();
-        for slot in self.triggered(text) {
+        for (slot, hits) in self
+            .hits(text)
+            .0
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| !h.is_empty())
+        {
             let (r, m, confidence) = &self.rules[slot];
             if *r == rule {
-                self.run_rule(*r, m, *confidence, text, |mat| out.push(mat));
+                self.run_rule(*r, m, *confidence, text, hits, |mat| out.push(mat));
             }
         }
         out
@@ -180,43 +190,73 @@ impl SecretEngine {
         m: &SecretMatcher,
         confidence: Confidence,
         text: &[u8],
+        hits: &[Range<usize>],
         mut emit: impl FnMut(Match),
     ) {
         // A pattern over the size limit is reported by the pack check; here it finds nothing.
         let Ok(regex) = m.regex.get() else { return };
-        for caps in regex.captures_iter(text) {
-            let (Some(whole), Some(secret)) = (caps.get(0), caps.get(m.secret_group)) else {
-                continue;
-            };
-            if !filter::passes(&m.filters, secret.as_bytes())
-                || m.filters
-                    .deny_match
-                    .iter()
-                    .any(|d| d.is_match(whole.as_bytes()))
-            {
-                continue;
-            }
-            let mut found = Match {
-                rule,
-                secret: secret.range(),
-                whole: whole.range(),
-                confidence,
-                note: None,
-                long_lived: None,
-            };
-            if let Some(v) = m.validator {
-                let verdict = validate::run(v, secret.as_bytes(), self.options);
-                found.note = verdict.note;
-                found.long_lived = verdict.long_lived;
-                match (verdict.valid, m.on_invalid) {
-                    (true, _) => found.confidence = Confidence::High,
-                    (false, OnInvalid::Drop) => continue,
-                    (false, OnInvalid::Lower) => found.confidence = confidence.lower(),
+        for window in windows(hits, m.max_len, text.len()) {
+            for caps in regex.captures_iter(Input::new(text).range(window)) {
+                let (Some(whole), Some(secret)) =
+                    (caps.get_match(), caps.get_group(m.secret_group))
+                else {
+                    continue;
+                };
+                let (whole, secret) = (whole.range(), secret.range());
+                let secret_bytes = &text[secret.clone()];
+                if !filter::passes(&m.filters, secret_bytes)
+                    || m.filters
+                        .deny_match
+                        .iter()
+                        .any(|d| d.is_match(&text[whole.clone()]))
+                {
+                    continue;
                 }
+                let mut found = Match {
+                    rule,
+                    secret,
+                    whole,
+                    confidence,
+                    note: None,
+                    long_lived: None,
+                };
+                if let Some(v) = m.validator {
+                    let verdict = validate::run(v, secret_bytes, self.options);
+                    found.note = verdict.note;
+                    found.long_lived = verdict.long_lived;
+                    match (verdict.valid, m.on_invalid) {
+                        (true, _) => found.confidence = Confidence::High,
+                        (false, OnInvalid::Drop) => continue,
+                        (false, OnInvalid::Lower) => found.confidence = confidence.lower(),
+                    }
+                }
+                emit(found);
             }
-            emit(found);
         }
     }
+}
+
+/// The spans of a text a rule's regex has to search: every match contains one of the rule's
+/// keywords and is at most `max_len` long, so it lies in `[hit.end - max_len, hit.start +
+/// max_len)` of some hit. Overlapping spans are merged; an unbounded pattern searches everything.
+fn windows(hits: &[Range<usize>], max_len: Option<usize>, len: usize) -> Vec<Range<usize>> {
+    let Some(max) = max_len else {
+        return std::iter::once(0..len).collect();
+    };
+    let mut spans: Vec<Range<usize>> = hits
+        .iter()
+        .map(|h| h.end.saturating_sub(max)..(h.start + max).min(len))
+        .filter(|w| w.start < w.end)
+        .collect();
+    spans.sort_by_key(|w| w.start);
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(spans.len());
+    for w in spans {
+        match merged.last_mut() {
+            Some(last) if w.start <= last.end => last.end = last.end.max(w.end),
+            _ => merged.push(w),
+        }
+    }
+    merged
 }
 
 /// Keeps one match per cluster of overlapping secret spans: the most specific one (not generic,
@@ -270,6 +310,32 @@ mod tests {
             note: None,
             long_lived: None,
         }
+    }
+
+    #[test]
+    #[expect(
+        clippy::single_range_in_vec_init,
+        reason = "lists of spans that hold one span"
+    )]
+    fn windows_surround_hits_and_merge() {
+        assert_eq!(
+            windows(&[10..14, 12..16, 100..104], Some(8), 200),
+            vec![6..20, 96..108]
+        );
+        assert_eq!(
+            windows(&[2..6], Some(10), 12),
+            vec![0..12],
+            "clipped to the text"
+        );
+        assert_eq!(
+            windows(&[2..6], None, 50),
+            vec![0..50],
+            "unbounded patterns search everything"
+        );
+        assert!(
+            windows(&[0..10], Some(4), 50).is_empty(),
+            "a keyword longer than any match"
+        );
     }
 
     #[test]

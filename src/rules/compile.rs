@@ -247,6 +247,20 @@ fn is_owasp_nhi(tag: &str) -> bool {
         })
 }
 
+/// A rule's main pattern, with the same syntax settings as [`compile_regex`].
+pub(super) fn compile_meta(pattern: &str) -> Result<regex_automata::meta::Regex, String> {
+    use regex_automata::{meta, util::syntax};
+    meta::Regex::builder()
+        .syntax(syntax::Config::new().unicode(false).utf8(false))
+        .configure(
+            meta::Config::new()
+                .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
+                .hybrid_cache_capacity(2 * REGEX_SIZE_LIMIT),
+        )
+        .build(pattern)
+        .map_err(|e| e.to_string())
+}
+
 pub(super) fn compile_regex(pattern: &str) -> Result<Regex, String> {
     // Credential formats are ASCII: without Unicode classes (`\w`, `\s`, `(?i)` over ASCII only)
     // the automata are far smaller and faster. A pattern that needs Unicode opts in with `(?u)`.
@@ -344,11 +358,13 @@ fn compile_secret(
             return None;
         }
     };
+    let max_len = hir.properties().maximum_len();
     let regex = std::sync::Arc::new(super::LazyRegex::new(pattern.value.clone()));
     let filters = compile_filters(id, raw.filters.as_ref(), err, errors);
     Some(Matcher::Secret(SecretMatcher {
         keywords: keywords.iter().map(|k| k.to_ascii_lowercase()).collect(),
         regex,
+        max_len,
         secret_group,
         filters,
         generic: raw.generic,

@@ -147,7 +147,7 @@ pub enum OnInvalid {
 #[derive(Debug)]
 pub struct LazyRegex {
     pattern: String,
-    cell: std::sync::OnceLock<Result<regex::bytes::Regex, String>>,
+    cell: std::sync::OnceLock<Result<regex_automata::meta::Regex, String>>,
 }
 
 impl LazyRegex {
@@ -163,9 +163,11 @@ impl LazyRegex {
     }
 
     /// The compiled regex, or why it cannot be built (a size limit: syntax was checked at load).
-    pub fn get(&self) -> Result<&regex::bytes::Regex, &str> {
+    /// A meta regex rather than `regex::bytes::Regex`: it searches a span of a text while its
+    /// look-around (`\b`, `^`) still sees the text around the span.
+    pub fn get(&self) -> Result<&regex_automata::meta::Regex, &str> {
         self.cell
-            .get_or_init(|| compile::compile_regex(&self.pattern))
+            .get_or_init(|| compile::compile_meta(&self.pattern))
             .as_ref()
             .map_err(String::as_str)
     }
@@ -177,6 +179,9 @@ pub struct SecretMatcher {
     pub keywords: Vec<String>,
     /// Shared, so every copy of the rule compiles it at most once.
     pub regex: std::sync::Arc<LazyRegex>,
+    /// The longest text the pattern can match; `None` when unbounded. A match contains a keyword,
+    /// so it lies within this distance of a keyword hit and the regex runs only there.
+    pub max_len: Option<usize>,
     /// Index of the capture group that holds the secret.
     pub secret_group: usize,
     pub filters: Filters,
