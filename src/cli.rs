@@ -86,6 +86,30 @@ pub struct ScanArgs {
     /// Do not honour .gitignore, .ignore and .nhilintignore files
     #[arg(long)]
     pub no_ignore: bool,
+    /// Scan the git history of the repository at PATH: every blob reachable from the refs, once
+    #[arg(long, conflicts_with_all = ["staged", "all_staged"], help_heading = "Git")]
+    pub git: bool,
+    /// With --git: only this branch, tag or revision and its ancestors (default: all refs)
+    #[arg(long, value_name = "REF", requires = "git", help_heading = "Git")]
+    pub branch: Option<String>,
+    /// With --git: only commits not reachable from REV
+    #[arg(long, value_name = "REV", requires = "git", help_heading = "Git")]
+    pub since_commit: Option<String>,
+    /// With --git: only commits in A..B (reachable from B, not from A), e.g. origin/main..HEAD
+    #[arg(
+        long,
+        value_name = "A..B",
+        requires = "git",
+        conflicts_with = "branch",
+        help_heading = "Git"
+    )]
+    pub range: Option<String>,
+    /// Scan the staged changes (index against HEAD): only secrets the commit would add
+    #[arg(long, help_heading = "Git")]
+    pub staged: bool,
+    /// Like --staged, but report every secret in the staged files, also those HEAD already has
+    #[arg(long, help_heading = "Git")]
+    pub all_staged: bool,
 }
 
 #[derive(Debug, Subcommand)]

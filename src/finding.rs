@@ -64,12 +64,82 @@ pub struct Finding {
     pub note: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suppressed: Option<Suppressed>,
+    /// Where the content came from when it is not the working tree: a commit or the index.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
+}
+
+/// Where a finding in git content comes from.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Provenance {
+    /// `commit` (history) or `staged` (the index).
+    pub kind: ProvenanceKind,
+    /// The first (oldest) commit that introduced the content.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Author date, RFC 3339.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// Path of the content in that commit (or in the index).
+    pub path: String,
+    /// Commits that introduced content with this finding, at any path.
+    pub commits: u64,
+    /// Distinct paths that content was introduced at.
+    pub paths: u64,
+    /// Whether the secret is still in HEAD's tree: `still-present` or `removed`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<Presence>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProvenanceKind {
+    Commit,
+    Staged,
+}
+
+/// Whether a secret found in history is still at the tip of HEAD.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Presence {
+    StillPresent,
+    Removed,
+}
+
+impl Presence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Presence::StillPresent => "still-present",
+            Presence::Removed => "removed",
+        }
+    }
+}
+
+/// The revision a git scan looked at, for SARIF's `versionControlProvenance`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct VersionControl {
+    /// The default remote's URL without credentials, else the repository's `file://` URI.
+    pub repository_uri: String,
+    /// HEAD's commit id, if HEAD points at a commit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision_id: Option<String>,
 }
 
 impl Finding {
-    /// Sort key that makes output deterministic: path, position, rule id.
-    pub fn sort_key(&self) -> (&str, u32, u32, &str) {
-        (&self.path, self.line, self.column, &self.rule_id)
+    /// Sort key that makes output deterministic: path, position, rule id, then the fingerprint
+    /// (two versions of a file in history can hold different secrets at the same place).
+    pub fn sort_key(&self) -> (&str, u32, u32, &str, &str) {
+        (
+            &self.path,
+            self.line,
+            self.column,
+            &self.rule_id,
+            &self.fingerprint,
+        )
     }
 }
 

@@ -12,6 +12,7 @@ pub mod document;
 pub mod engine;
 pub mod finding;
 pub mod fixtures;
+pub mod git_scan;
 pub mod report;
 pub mod rules;
 pub mod scan;

@@ -16,9 +16,11 @@ use nhilint::cli::{Cli, Command, PackArgs, RulesCommand, ScanArgs};
 use nhilint::config::{self, Policy};
 use nhilint::engine::validate::ValidateOptions;
 use nhilint::fixtures;
+use nhilint::git_scan::{self, GitReport};
 use nhilint::report::{self, Format, human::HumanOptions};
 use nhilint::rules::{Confidence, LoadError, Matcher, Pack, Severity};
 use nhilint::scan::{Progress, ScanOptions, Scanner};
+use nhilint::source::history::HistoryOptions;
 use nhilint::source::walk::{WalkOptions, display_path};
 
 const EXIT_FINDINGS: u8 = 1;
@@ -212,7 +214,24 @@ fn run_scan(args: &ScanArgs) -> Result<u8, Failure> {
     let progress = Arc::new(Progress::default());
     let done = Arc::new(AtomicBool::new(false));
     let ticker = interactive.then(|| spawn_progress(Arc::clone(&progress), Arc::clone(&done)));
-    let report = scanner.scan(&opts, interactive.then_some(progress.as_ref()));
+    let git = run_git_scan(
+        args,
+        &scanner,
+        &opts,
+        interactive.then_some(progress.as_ref()),
+    );
+    let (report, version_control, commits) = match git {
+        None => (
+            scanner.scan(&opts, interactive.then_some(progress.as_ref())),
+            None,
+            None,
+        ),
+        Some(Ok(g)) => (g.report, g.version_control, Some(g.commits)),
+        Some(Err(e)) => {
+            done.store(true, Ordering::Relaxed);
+            return Err(e);
+        }
+    };
     done.store(true, Ordering::Relaxed);
     if let Some(t) = ticker {
         let _ = t.join();
@@ -231,7 +250,14 @@ fn run_scan(args: &ScanArgs) -> Result<u8, Failure> {
             report::human::write(&report, scanner.pack(), HumanOptions { color }, &mut sink)?;
         }
         Format::Json => report::json::write(&report, scanner.pack(), &mut sink)?,
-        Format::Sarif => report::sarif::write(&report, scanner.pack(), &mut sink)?,
+        Format::Sarif => {
+            report::sarif::write_with(
+                &report,
+                scanner.pack(),
+                version_control.as_ref(),
+                &mut sink,
+            )?;
+        }
     }
     sink.flush()?;
     drop(sink);
@@ -263,9 +289,12 @@ fn run_scan(args: &ScanArgs) -> Result<u8, Failure> {
             .filter(|(_, n)| *n > 0)
             .map(|(sev, n)| format!("{n} {sev}"))
             .collect();
+        let what = match commits {
+            Some(c) if args.git => format!("{c} commits, {} distinct blobs", s.files_scanned),
+            _ => format!("{} files", s.files_scanned),
+        };
         eprintln!(
-            "scanned {} files ({}) in {:.2}s: {}",
-            s.files_scanned,
+            "scanned {what} ({}) in {:.2}s: {}",
             human_bytes(s.bytes_scanned),
             s.elapsed.as_secs_f64(),
             if counts.is_empty() {
@@ -282,6 +311,40 @@ fn run_scan(args: &ScanArgs) -> Result<u8, Failure> {
     } else {
         0
     })
+}
+
+/// A scan of git history or staged changes, when the arguments ask for one.
+fn run_git_scan(
+    args: &ScanArgs,
+    scanner: &Scanner,
+    opts: &ScanOptions,
+    progress: Option<&Progress>,
+) -> Option<Result<GitReport, Failure>> {
+    let staged = args.staged || args.all_staged;
+    if !args.git && !staged {
+        return None;
+    }
+    if args.paths.len() > 1 {
+        return Some(Err(Failure::Message(
+            "--git and --staged take one repository path".to_owned(),
+        )));
+    }
+    let root = args
+        .paths
+        .first()
+        .map_or_else(|| PathBuf::from("."), Clone::clone);
+    let result = if staged {
+        git_scan::scan_staged(scanner, &root, args.all_staged, opts)
+    } else {
+        let hopts = HistoryOptions {
+            branch: args.branch.clone(),
+            since_commit: args.since_commit.clone(),
+            range: args.range.clone(),
+            exclude: opts.walk.exclude.clone(),
+        };
+        git_scan::scan_history(scanner, &root, &hopts, opts, progress)
+    };
+    Some(result.map_err(|e| Failure::Message(e.to_string())))
 }
 
 fn human_bytes(n: u64) -> String {

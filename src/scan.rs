@@ -190,7 +190,7 @@ impl Scanner {
                 return out;
             }
         };
-        if memchr::memchr(0, &bytes[..bytes.len().min(BINARY_SNIFF)]).is_some() {
+        if looks_binary(&bytes) {
             out.binary = true;
             return out;
         }
@@ -344,6 +344,7 @@ impl Scanner {
                 .unwrap_or_else(|| rule.tags.iter().any(|t| t == LONG_LIVED_TAG)),
             note: m.note.clone(),
             suppressed: None,
+            provenance: None,
         }
     }
 }
@@ -390,6 +391,11 @@ fn find_suppressions(bytes: &[u8], index: &LineIndex) -> Vec<Suppression> {
             suppress::parse_line(&line[at - range.start..], pos.line, pos.column)
         })
         .collect()
+}
+
+/// Whether a file is binary, as git decides: a NUL byte in its first 8 KiB.
+pub(crate) fn looks_binary(bytes: &[u8]) -> bool {
+    memchr::memchr(0, &bytes[..bytes.len().min(BINARY_SNIFF)]).is_some()
 }
 
 /// Sorts findings and notifications and drops exact duplicates, for byte-identical output.

@@ -7,7 +7,9 @@ use std::io::{self, Write};
 
 use ariadne::{Color, Config, Label, Report as Diag, ReportKind, Source};
 
-use crate::finding::{Finding, Level};
+use std::fmt::Write as _;
+
+use crate::finding::{Finding, Level, Presence, ProvenanceKind};
 use crate::rules::{Pack, Severity};
 use crate::scan::Report;
 
@@ -111,6 +113,37 @@ fn notes(f: &Finding) -> Vec<String> {
     }
     if f.long_lived {
         notes.push("long-lived: it works until someone revokes it (OWASP NHI7)".to_owned());
+    }
+    if let Some(p) = &f.provenance {
+        match p.kind {
+            ProvenanceKind::Commit => {
+                let mut note = format!(
+                    "introduced in commit {} by {} <{}> on {}",
+                    p.commit.as_deref().map_or("?", |c| &c[..c.len().min(12)]),
+                    p.author.as_deref().unwrap_or("?"),
+                    p.email.as_deref().unwrap_or("?"),
+                    p.date.as_deref().unwrap_or("?"),
+                );
+                if p.commits > 1 || p.paths > 1 {
+                    let _ = write!(
+                        note,
+                        "; in {} commit{} and {} path{}",
+                        p.commits,
+                        if p.commits == 1 { "" } else { "s" },
+                        p.paths,
+                        if p.paths == 1 { "" } else { "s" }
+                    );
+                }
+                notes.push(note);
+                if p.status == Some(Presence::Removed) {
+                    notes.push(
+                        "removed from HEAD, still in history: rotate it; rewriting history is not enough"
+                            .to_owned(),
+                    );
+                }
+            }
+            ProvenanceKind::Staged => notes.push("staged for the next commit".to_owned()),
+        }
     }
     notes
 }

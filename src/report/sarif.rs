@@ -9,7 +9,7 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use crate::finding::{Finding, Level, SuppressionKind};
+use crate::finding::{Finding, Level, ProvenanceKind, SuppressionKind, VersionControl};
 use crate::rules::{Pack, Rule, Severity};
 use crate::scan::Report;
 
@@ -129,6 +129,30 @@ fn result(f: &Finding, rule_index: usize) -> Value {
     if let Some(secret) = &f.secret {
         r["properties"]["secret"] = serde_json::to_value(secret).unwrap_or(Value::Null);
     }
+    if let Some(p) = &f.provenance {
+        let props = &mut r["properties"];
+        props["provenance"] = json!(match p.kind {
+            ProvenanceKind::Commit => "commit",
+            ProvenanceKind::Staged => "staged",
+        });
+        if let Some(c) = &p.commit {
+            props["commit"] = json!(c);
+            props["commits"] = json!(p.commits);
+            props["paths"] = json!(p.paths);
+        }
+        if let Some(a) = &p.author {
+            props["author"] = json!(a);
+        }
+        if let Some(e) = &p.email {
+            props["authorEmail"] = json!(e);
+        }
+        if let Some(d) = &p.date {
+            props["date"] = json!(d);
+        }
+        if let Some(s) = p.status {
+            props["status"] = json!(s.as_str());
+        }
+    }
     if let Some(s) = &f.suppressed {
         r["suppressions"] = json!([{
             "kind": match s.kind { SuppressionKind::InSource => "inSource", SuppressionKind::External => "external" },
@@ -139,6 +163,17 @@ fn result(f: &Finding, rule_index: usize) -> Value {
 }
 
 pub fn write(report: &Report, pack: &Pack, out: &mut dyn Write) -> io::Result<()> {
+    write_with(report, pack, None, out)
+}
+
+/// [`write`], with the repository and revision a git scan looked at
+/// (`versionControlProvenance`).
+pub fn write_with(
+    report: &Report,
+    pack: &Pack,
+    version_control: Option<&VersionControl>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let rules = super::referenced_rules(pack, &report.findings);
     let index_of = |id: &str| rules.iter().position(|r| r.id == id).unwrap_or(0);
     let results: Vec<Value> = report
@@ -173,7 +208,7 @@ pub fn write(report: &Report, pack: &Pack, out: &mut dyn Write) -> io::Result<()
             )
         })
         .unwrap_or_default();
-    let doc = json!({
+    let mut doc = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [{
@@ -194,6 +229,13 @@ pub fn write(report: &Report, pack: &Pack, out: &mut dyn Write) -> io::Result<()
             "results": results,
         }],
     });
+    if let Some(vc) = version_control {
+        let mut v = json!({ "repositoryUri": vc.repository_uri });
+        if let Some(rev) = &vc.revision_id {
+            v["revisionId"] = json!(rev);
+        }
+        doc["runs"][0]["versionControlProvenance"] = json!([v]);
+    }
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     out.write_all(b"\n")
 }

@@ -3,6 +3,7 @@
 
 mod cli;
 mod corpus;
+mod git;
 mod hostile;
 mod output;
 mod support;

@@ -98,28 +98,6 @@ fn no_format_prints_a_full_secret_unless_asked() {
     );
 }
 
-fn validate_sarif(doc: &serde_json::Value) {
-    let schema_path = repo().join("../shared/schemas/sarif-schema-2.1.0.json");
-    let schema: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&schema_path).unwrap_or_else(|e| {
-            panic!(
-                "the SARIF schema is expected at {}: {e}",
-                schema_path.display()
-            )
-        }))
-        .expect("schema is JSON");
-    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
-    let errors: Vec<String> = validator
-        .iter_errors(doc)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "SARIF schema errors:\n{}",
-        errors.join("\n")
-    );
-}
-
 #[test]
 fn sarif_for_the_fixture_tree_validates_against_the_schema() {
     let o = nhilint(&repo())

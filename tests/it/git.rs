@@ -1,0 +1,416 @@
+//! Git sources: history (`--git`, ranges) and staged changes (`--staged`), on repositories built
+//! at test time with the git CLI, fixed identities and fixed dates.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::support::*;
+
+/// A repository in a temporary directory.
+struct Repo {
+    dir: tempfile::TempDir,
+    /// Commits made so far: each gets a date one day after the previous one.
+    commits: u32,
+}
+
+impl Repo {
+    fn new() -> Repo {
+        let repo = Repo {
+            dir: tempdir(),
+            commits: 0,
+        };
+        repo.git(&["init", "-q", "-b", "main"]);
+        repo
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn git(&self, args: &[&str]) -> String {
+        let date = format!("2024-01-{:02}T10:00:00+01:00", self.commits + 1);
+        let o = Command::new("git")
+            .current_dir(self.path())
+            .args(["-c", "commit.gpgsign=false", "-c", "core.autocrlf=false"])
+            .args(args)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_AUTHOR_NAME", "Ann Author")
+            .env("GIT_AUTHOR_EMAIL", "ann@example.com")
+            .env("GIT_COMMITTER_NAME", "Cid Committer")
+            .env("GIT_COMMITTER_EMAIL", "cid@example.com")
+            .env("GIT_AUTHOR_DATE", &date)
+            .env("GIT_COMMITTER_DATE", &date)
+            .output()
+            .expect("git runs");
+        assert!(
+            o.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8_lossy(&o.stdout).trim().to_owned()
+    }
+
+    fn write(&self, rel: &str, contents: &str) {
+        write(self.path(), rel, contents);
+    }
+
+    /// Stages everything and commits; returns the commit id.
+    fn commit(&mut self, message: &str) -> String {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "--allow-empty", "-m", message]);
+        self.commits += 1;
+        self.git(&["rev-parse", "HEAD"])
+    }
+
+    fn scan(&self, args: &[&str]) -> std::process::Output {
+        scan_demo(self.path(), args)
+    }
+
+    fn scan_json(&self, args: &[&str]) -> serde_json::Value {
+        let mut all = vec!["-f", "json"];
+        all.extend_from_slice(args);
+        let o = self.scan(&all);
+        assert!(code(&o) < 2, "scan failed: {}", stderr(&o));
+        json(&o)
+    }
+}
+
+fn findings(v: &serde_json::Value) -> &Vec<serde_json::Value> {
+    v["findings"].as_array().expect("findings")
+}
+
+#[test]
+fn a_secret_added_then_deleted_is_found_with_its_commit_and_marked_removed() {
+    let mut repo = Repo::new();
+    repo.write("README.md", "hello\n");
+    repo.commit("init");
+    repo.write(
+        "config/app.env",
+        &format!("# app\nAPI_TOKEN={DEMO_TOKEN}\n"),
+    );
+    let added = repo.commit("add config");
+    std::fs::remove_file(repo.path().join("config/app.env")).expect("rm");
+    repo.commit("remove config");
+
+    let o = repo.scan(&["--git"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains(&format!("introduced in commit {}", &added[..12])),
+        "{out}"
+    );
+    assert!(out.contains("Ann Author <ann@example.com>"), "{out}");
+    assert!(out.contains("2024-01-02T10:00:00+01:00"), "{out}");
+    assert!(out.contains("rewriting history is not enough"), "{out}");
+    assert!(!out.contains(DEMO_TOKEN), "the secret is redacted");
+
+    let v = repo.scan_json(&["--git"]);
+    let f = findings(&v);
+    assert_eq!(f.len(), 1, "{v:#}");
+    assert_eq!(f[0]["path"], "config/app.env");
+    assert_eq!(f[0]["line"], 2);
+    let p = &f[0]["provenance"];
+    assert_eq!(p["kind"], "commit");
+    assert_eq!(p["commit"], added.as_str());
+    assert_eq!(p["author"], "Ann Author");
+    assert_eq!(p["email"], "ann@example.com");
+    assert_eq!(p["date"], "2024-01-02T10:00:00+01:00");
+    assert_eq!(p["status"], "removed");
+    assert!(
+        f[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("rotate")),
+        "{v:#}"
+    );
+}
+
+#[test]
+fn a_secret_still_in_head_is_marked_still_present() {
+    let mut repo = Repo::new();
+    repo.write("a.env", &format!("T={DEMO_TOKEN}\n"));
+    repo.commit("add");
+    // Moved elsewhere: the same secret at the tip counts as still there.
+    std::fs::remove_file(repo.path().join("a.env")).expect("rm");
+    repo.write("b/c.env", &format!("X=1\nT={DEMO_TOKEN}\n"));
+    repo.commit("move");
+    let v = repo.scan_json(&["--git"]);
+    let f = findings(&v);
+    assert_eq!(f.len(), 2, "{v:#}");
+    assert!(
+        f.iter()
+            .all(|f| f["provenance"]["status"] == "still-present"),
+        "{v:#}"
+    );
+}
+
+#[test]
+fn the_same_blob_in_many_commits_and_branches_is_scanned_once_and_reported_once() {
+    let mut repo = Repo::new();
+    let leak = format!("TOKEN={DEMO_TOKEN}\n");
+    repo.write("a.env", &leak);
+    let first = repo.commit("first");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.write("copy/a.env", &leak);
+    repo.commit("copy on a branch");
+    repo.git(&["checkout", "-q", "main"]);
+    repo.write("other/a.env", &leak);
+    repo.commit("copy on main");
+    std::fs::remove_file(repo.path().join("a.env")).expect("rm");
+    repo.commit("remove");
+    repo.write("a.env", &leak);
+    repo.commit("re-add the same content");
+
+    let v = repo.scan_json(&["--git"]);
+    let f = findings(&v);
+    assert_eq!(f.len(), 1, "one finding for one blob: {v:#}");
+    let p = &f[0]["provenance"];
+    assert_eq!(p["commit"], first.as_str());
+    assert_eq!(p["path"], "a.env");
+    assert_eq!(p["commits"], 4, "{v:#}");
+    assert_eq!(p["paths"], 3, "{v:#}");
+    assert_eq!(p["status"], "still-present");
+    assert_eq!(v["summary"]["files_scanned"], 1, "the blob is read once");
+
+    // Only the branch: still one finding, from the first commit.
+    let v = repo.scan_json(&["--git", "--branch", "feature"]);
+    assert_eq!(findings(&v).len(), 1);
+    assert_eq!(findings(&v)[0]["provenance"]["commits"], 2);
+}
+
+#[test]
+fn a_range_scans_only_what_it_introduced() {
+    let mut repo = Repo::new();
+    repo.write("old.env", &format!("T={DEMO_TOKEN}\n"));
+    let base = repo.commit("old leak");
+    repo.write("new.env", &format!("T={DEMO_TOKEN_2}\n"));
+    repo.write("notes.txt", "nothing\n");
+    repo.commit("new leak");
+
+    for args in [
+        vec!["--git", "--range", "HEAD~1..HEAD"],
+        vec!["--git", "--range", &format!("{base}..")],
+        vec!["--git", "--since-commit", &base],
+    ] {
+        let v = repo.scan_json(&args);
+        let paths: Vec<&str> = findings(&v)
+            .iter()
+            .filter_map(|f| f["path"].as_str())
+            .collect();
+        assert_eq!(paths, ["new.env"], "{args:?}: {v:#}");
+        assert_eq!(v["summary"]["files_scanned"], 2, "{args:?}");
+    }
+    let v = repo.scan_json(&["--git"]);
+    assert_eq!(findings(&v).len(), 2);
+
+    let o = repo.scan(&["--git", "--range", "nope..HEAD"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("cannot resolve `nope`"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn staged_reports_only_what_the_commit_adds() {
+    let mut repo = Repo::new();
+    repo.write("app.env", &format!("OLD={DEMO_TOKEN}\n"));
+    repo.write("clean.txt", "x\n");
+    repo.commit("old leak");
+    repo.write(
+        "app.env",
+        &format!("OLD={DEMO_TOKEN}\nNEW={DEMO_TOKEN_2}\n"),
+    );
+    repo.git(&["add", "app.env"]);
+    // Not staged: the working tree is not what gets committed.
+    repo.write("clean.txt", &format!("W={DEMO_TOKEN_2}\n"));
+
+    let v = repo.scan_json(&["--staged"]);
+    assert_eq!(
+        found(&v),
+        [("app.env".to_owned(), 2, "demo-api-token".to_owned())],
+        "{v:#}"
+    );
+    assert_eq!(findings(&v)[0]["provenance"]["kind"], "staged");
+
+    let v = repo.scan_json(&["--all-staged"]);
+    assert_eq!(
+        found(&v),
+        [
+            ("app.env".to_owned(), 1, "demo-api-token".to_owned()),
+            ("app.env".to_owned(), 2, "demo-api-token".to_owned())
+        ],
+        "{v:#}"
+    );
+
+    // Nothing staged: clean, whatever the working tree holds.
+    repo.commit("commit it");
+    let o = repo.scan(&["--staged"]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+}
+
+#[test]
+fn staged_in_a_repository_without_commits() {
+    let repo = Repo::new();
+    repo.write("a.env", &format!("T={DEMO_TOKEN}\n"));
+    repo.git(&["add", "a.env"]);
+    let v = repo.scan_json(&["--staged"]);
+    assert_eq!(found(&v).len(), 1, "{v:#}");
+}
+
+#[test]
+fn a_directory_that_is_not_a_repository_is_a_clear_error() {
+    let dir = tempdir();
+    for flag in ["--git", "--staged"] {
+        let o = scan_demo(dir.path(), &[flag]);
+        assert_eq!(code(&o), 2, "{flag}");
+        assert!(
+            stderr(&o).contains("not a git repository"),
+            "{flag}: {}",
+            stderr(&o)
+        );
+    }
+}
+
+#[test]
+fn an_empty_repository_scans_clean() {
+    let repo = Repo::new();
+    let o = repo.scan(&["--git"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("0 findings"), "{}", stdout(&o));
+}
+
+#[test]
+fn binary_and_too_large_blobs_are_skipped() {
+    let mut repo = Repo::new();
+    write(
+        repo.path(),
+        "blob.bin",
+        [b"\0\x01\x02 ".as_slice(), DEMO_TOKEN.as_bytes()].concat(),
+    );
+    repo.write(
+        "big.env",
+        &format!("T={DEMO_TOKEN_2}\n{}\n", "x".repeat(4096)),
+    );
+    repo.commit("binary and big");
+    let o = repo.scan(&["--git", "--max-file-size", "1K", "-f", "json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v = json(&o);
+    assert!(findings(&v).is_empty(), "{v:#}");
+    assert_eq!(v["summary"]["skipped_binary"], 1);
+    assert_eq!(v["summary"]["skipped_too_large"], 1);
+}
+
+#[test]
+fn a_missing_object_is_an_error_and_the_scan_goes_on() {
+    let mut repo = Repo::new();
+    repo.write("a.env", &format!("T={DEMO_TOKEN}\n"));
+    repo.write("b.txt", "lost\n");
+    repo.commit("two files");
+    let lost = repo.git(&["rev-parse", "HEAD:b.txt"]);
+    let object = repo
+        .path()
+        .join(".git/objects")
+        .join(&lost[..2])
+        .join(&lost[2..]);
+    std::fs::remove_file(object).expect("loose object removed");
+    let o = repo.scan(&["--git", "-f", "json"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    let v = json(&o);
+    assert_eq!(findings(&v).len(), 1, "the rest is scanned: {v:#}");
+    assert!(stderr(&o).contains(&lost), "{}", stderr(&o));
+}
+
+#[test]
+fn submodules_are_reported_not_entered() {
+    let mut repo = Repo::new();
+    repo.write("a.txt", "x\n");
+    let id = repo.commit("one");
+    repo.git(&[
+        "update-index",
+        "--add",
+        "--cacheinfo",
+        &format!("160000,{id},vendor/lib"),
+    ]);
+    repo.git(&["commit", "-q", "-m", "submodule"]);
+    let v = repo.scan_json(&["--git"]);
+    let notes = v["notifications"].as_array().expect("notifications");
+    assert!(
+        notes
+            .iter()
+            .any(|n| n["code"] == "git-submodule" && n["path"] == "vendor/lib"),
+        "{v:#}"
+    );
+}
+
+#[test]
+fn history_sarif_carries_provenance_and_validates() {
+    let mut repo = Repo::new();
+    repo.write("a.env", &format!("T={DEMO_TOKEN}\n"));
+    let id = repo.commit("leak");
+    let o = repo.scan(&["--git", "-f", "sarif"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let doc = json(&o);
+    validate_sarif(&doc);
+    let run = &doc["runs"][0];
+    let props = &run["results"][0]["properties"];
+    assert_eq!(props["commit"], id.as_str());
+    assert_eq!(props["author"], "Ann Author");
+    assert_eq!(props["date"], "2024-01-01T10:00:00+01:00");
+    assert_eq!(props["status"], "still-present");
+    let vcp = &run["versionControlProvenance"][0];
+    assert_eq!(vcp["revisionId"], id.as_str());
+    assert!(
+        vcp["repositoryUri"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("file://")),
+        "{vcp}"
+    );
+
+    repo.git(&[
+        "remote",
+        "add",
+        "origin",
+        "https://user:hunter2@example.com/org/repo.git",
+    ]);
+    let doc = json(&repo.scan(&["--git", "-f", "sarif"]));
+    validate_sarif(&doc);
+    assert_eq!(
+        doc["runs"][0]["versionControlProvenance"][0]["repositoryUri"],
+        "https://example.com/org/repo.git",
+        "no credentials in the URI"
+    );
+}
+
+#[test]
+fn history_and_staged_scans_never_print_a_full_secret_unless_asked() {
+    let mut repo = Repo::new();
+    repo.write("a.env", &format!("T={DEMO_TOKEN}\n"));
+    repo.commit("add");
+    repo.write("a.env", "T=\n");
+    repo.commit("remove");
+    repo.write("b.env", &format!("U={DEMO_TOKEN_2}\n"));
+    repo.git(&["add", "b.env"]);
+    for mode in ["--git", "--staged"] {
+        for format in ["human", "json", "sarif"] {
+            let o = repo.scan(&[mode, "-f", format]);
+            assert_eq!(code(&o), 1, "{mode} {format}: {}", stderr(&o));
+            let all = format!("{}{}", stdout(&o), stderr(&o));
+            assert!(
+                !all.contains(DEMO_TOKEN) && !all.contains(DEMO_TOKEN_2),
+                "{mode} {format} prints a secret"
+            );
+        }
+        let shown = repo.scan(&[mode, "-f", "json", "--show-secrets"]);
+        let expected = if mode == "--git" {
+            DEMO_TOKEN
+        } else {
+            DEMO_TOKEN_2
+        };
+        assert!(
+            stdout(&shown).contains(expected),
+            "{mode} --show-secrets prints it"
+        );
+    }
+}
