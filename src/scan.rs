@@ -312,6 +312,7 @@ impl Scanner {
         m: &Match,
         show: bool,
     ) -> Finding {
+        let test_path = is_test_path(path);
         let rule = &self.pack.rules[m.rule];
         let secret = &bytes[m.secret.clone()];
         let start = index.position(bytes, m.secret.start);
@@ -324,7 +325,11 @@ impl Scanner {
             rule_name: rule.name.clone(),
             category: rule.category,
             severity: rule.severity,
-            confidence: m.confidence,
+            confidence: if test_path {
+                m.confidence.lower()
+            } else {
+                m.confidence
+            },
             message: format!(
                 "{} `{}` ({} characters)",
                 rule.message, view.redacted, view.length
@@ -342,7 +347,11 @@ impl Scanner {
             long_lived: m
                 .long_lived
                 .unwrap_or_else(|| rule.tags.iter().any(|t| t == LONG_LIVED_TAG)),
-            note: m.note.clone(),
+            note: match (&m.note, test_path) {
+                (Some(n), true) => Some(format!("{n}; {TEST_PATH_NOTE}")),
+                (None, true) => Some(TEST_PATH_NOTE.to_owned()),
+                (n, false) => n.clone(),
+            },
             suppressed: None,
             provenance: None,
         }
@@ -393,6 +402,44 @@ fn find_suppressions(bytes: &[u8], index: &LineIndex) -> Vec<Suppression> {
         .collect()
 }
 
+/// What a finding in test code says about its confidence.
+const TEST_PATH_NOTE: &str = "in test or example code: confidence lowered one level";
+
+/// Directories whose files are test data, fixtures, mocks or examples: credentials there are
+/// more often fakes, so findings are reported one confidence level lower (still reported).
+const TEST_DIRS: &[&str] = &[
+    "test",
+    "tests",
+    "testing",
+    "testdata",
+    "test_data",
+    "test-data",
+    "__tests__",
+    "fixture",
+    "fixtures",
+    "__fixtures__",
+    "spec",
+    "specs",
+    "__mocks__",
+    "mock",
+    "mocks",
+    "example",
+    "examples",
+];
+
+/// Whether `path` (`/`-separated) is test or example code: under a [`TEST_DIRS`] directory, or a
+/// test file by the usual naming (`test_x.py`, `x_test.go`, `x.test.ts`, `x.spec.js`).
+pub fn is_test_path(path: &str) -> bool {
+    let mut parts = path.split('/').rev();
+    let file = parts.next().unwrap_or_default().to_ascii_lowercase();
+    let stem = file.split('.').next().unwrap_or_default();
+    parts.any(|d| TEST_DIRS.contains(&d.to_ascii_lowercase().as_str()))
+        || stem.starts_with("test_")
+        || stem.ends_with("_test")
+        || file.contains(".test.")
+        || file.contains(".spec.")
+}
+
 /// Whether a file is binary, as git decides: a NUL byte in its first 8 KiB.
 pub(crate) fn looks_binary(bytes: &[u8]) -> bool {
     memchr::memchr(0, &bytes[..bytes.len().min(BINARY_SNIFF)]).is_some()
@@ -416,4 +463,37 @@ pub fn finish(report: &mut Report) {
 /// Default roots: the current directory.
 pub fn default_roots() -> Vec<PathBuf> {
     vec![PathBuf::from(".")]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_test_path;
+
+    #[test]
+    fn test_paths() {
+        for p in [
+            "tests/it/main.rs",
+            "src/__tests__/a.js",
+            "pkg/testdata/x.env",
+            "Lib/test/certdata/k.pem",
+            "a/b_test.go",
+            "test_app.py",
+            "ui/x.spec.ts",
+            "web/y.test.js",
+            "docs/examples/s.rst",
+            "Fixtures/k",
+        ] {
+            assert!(is_test_path(p), "{p}");
+        }
+        for p in [
+            "src/main.rs",
+            "contest/a.py",
+            "latest/config.yaml",
+            "deploy/.env",
+            "attestation.json",
+            "tests.rs",
+        ] {
+            assert!(!is_test_path(p), "{p}");
+        }
+    }
 }

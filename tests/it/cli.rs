@@ -347,3 +347,35 @@ fn piped_human_output_has_no_colour_codes() {
         stdout(&o)
     );
 }
+
+#[test]
+fn findings_in_test_code_are_one_confidence_level_lower() {
+    let dir = tempdir();
+    write(dir.path(), "app/.env", format!("T={DEMO_TOKEN}\n"));
+    write(
+        dir.path(),
+        "tests/fixtures/.env",
+        format!("T={DEMO_TOKEN_2}\n"),
+    );
+    let v = json(&scan_demo(dir.path(), &["-f", "json"]));
+    let by_path = |p: &str| {
+        v["findings"]
+            .as_array()
+            .expect("array")
+            .iter()
+            .find(|f| f["path"] == p)
+            .cloned()
+            .expect(p)
+    };
+    assert_eq!(by_path("app/.env")["confidence"], "high");
+    let test = by_path("tests/fixtures/.env");
+    assert_eq!(
+        test["confidence"], "medium",
+        "still reported at the default threshold"
+    );
+    assert!(
+        test["note"]
+            .as_str()
+            .is_some_and(|n| n.contains("test or example code"))
+    );
+}
