@@ -2,6 +2,7 @@
 //! to a writer. They never look inside the engine, and redact secrets unless the findings carry
 //! them (`--show-secrets`).
 
+pub mod github;
 pub mod human;
 pub mod json;
 pub mod sarif;
@@ -17,6 +18,8 @@ pub enum Format {
     Human,
     Json,
     Sarif,
+    /// GitHub Actions workflow commands: annotations on the pull request.
+    Github,
 }
 
 /// The rules referenced by `findings`, sorted by id, each with its index in that list.

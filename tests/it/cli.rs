@@ -379,3 +379,29 @@ fn findings_in_test_code_are_one_confidence_level_lower() {
             .is_some_and(|n| n.contains("test or example code"))
     );
 }
+
+#[test]
+fn github_format_emits_workflow_command_annotations() {
+    let dir = tempdir();
+    write(
+        dir.path(),
+        "deploy/app,1.env",
+        format!("\nT={DEMO_TOKEN}\n"),
+    );
+    write(dir.path(), "big.txt", "x".repeat(3000));
+    let o = scan_demo(dir.path(), &["-f", "github", "--max-file-size", "1K"]);
+    assert_eq!(code(&o), 1, "the format does not change the exit code");
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[0],
+        "::error file=deploy/app%2C1.env,line=2,col=3,endLine=2,endColumn=31,title=Demo API token [demo-api-token]::\
+         Demo API token `dmo_…` (28 characters) (severity high, confidence high); fix: nhilint rules explain demo-api-token"
+    );
+    assert!(
+        lines[1]
+            .starts_with("::warning file=big.txt,title=nhilint file-too-large::big.txt: skipped"),
+        "{out}"
+    );
+    assert!(!out.contains(DEMO_TOKEN));
+}
