@@ -258,6 +258,7 @@ fn run_scan(args: &ScanArgs) -> Result<u8, Failure> {
                 &mut sink,
             )?;
         }
+        Format::Github => report::github::write(&report, &mut sink)?,
     }
     sink.flush()?;
     drop(sink);
