@@ -40,6 +40,18 @@ pub fn check_pack(pack: &Pack) -> Vec<Problem> {
                 continue;
             }
         };
+        for (what, set) in [
+            ("allow", &matcher.filters.allow),
+            ("deny_match", &matcher.filters.deny_match),
+        ] {
+            if let Err(e) = set.check() {
+                problems.push(problem(
+                    rule.origin.line,
+                    1,
+                    format!("{what} patterns do not compile: {e}"),
+                ));
+            }
+        }
         for (n, ex) in rule.examples.iter().enumerate() {
             let own = engine.scan_rule(index, ex.text.as_bytes());
             if own.is_empty() {

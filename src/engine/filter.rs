@@ -108,7 +108,7 @@ pub fn passes(filters: &Filters, secret: &[u8]) -> bool {
     if filters.placeholders && is_placeholder(secret) {
         return false;
     }
-    !filters.allow.iter().any(|a| a.is_match(secret))
+    !filters.allow.is_match(secret)
 }
 
 #[cfg(test)]
@@ -163,8 +163,8 @@ mod tests {
             min_length: Some(8),
             min_char_classes: Some(2),
             placeholders: true,
-            allow: vec![regex::bytes::Regex::new("^nope").expect("valid")],
-            deny_match: Vec::new(),
+            allow: crate::rules::PatternSet::new(vec!["^nope".to_owned()]),
+            deny_match: crate::rules::PatternSet::default(),
         };
         assert!(passes(&f, b"Zq8vT2mXk9"));
         assert!(!passes(&f, b"Zq8vT2m"), "too short");

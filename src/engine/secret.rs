@@ -205,10 +205,7 @@ impl SecretEngine {
                 let (whole, secret) = (whole.range(), secret.range());
                 let secret_bytes = &text[secret.clone()];
                 if !filter::passes(&m.filters, secret_bytes)
-                    || m.filters
-                        .deny_match
-                        .iter()
-                        .any(|d| d.is_match(&text[whole.clone()]))
+                    || m.filters.deny_match.is_match(&text[whole.clone()])
                 {
                     continue;
                 }

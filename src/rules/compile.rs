@@ -3,7 +3,6 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use regex::bytes::{Regex, RegexBuilder};
 use serde_saphyr::{Location, Spanned};
 
 use super::syntax::{RawFile, RawFilters, RawRule};
@@ -44,24 +43,18 @@ impl LoadError {
 
 /// Loads `(path, contents)` rule files into one pack; all problems are returned at once.
 pub fn load_files(files: &[(String, String)]) -> Result<Pack, Vec<LoadError>> {
+    use rayon::prelude::*;
+    // Files parse independently (in parallel: loading is on the path of every pre-commit run);
+    // results keep file order, so rule order and error order stay deterministic.
+    let per_file: Vec<(Vec<Rule>, Vec<LoadError>)> = files
+        .par_iter()
+        .map(|(file, text)| load_file(file, text))
+        .collect();
     let mut errors = Vec::new();
     let mut rules: Vec<Rule> = Vec::new();
-    for (file, text) in files {
-        let shared: Arc<str> = Arc::from(text.as_str());
-        match serde_saphyr::from_str::<RawFile>(text) {
-            Ok(raw) => {
-                for rule in raw.rules {
-                    match compile_rule(file, &shared, rule) {
-                        Ok(rule) => rules.push(rule),
-                        Err(mut errs) => errors.append(&mut errs),
-                    }
-                }
-            }
-            Err(err) => {
-                let loc = err.location().unwrap_or(Location::UNKNOWN);
-                errors.push(LoadError::at(file, &shared, loc, yaml_message(&err)));
-            }
-        }
+    for (mut r, mut e) in per_file {
+        rules.append(&mut r);
+        errors.append(&mut e);
     }
     let mut seen: HashMap<String, (String, u32)> = HashMap::new();
     for rule in &rules {
@@ -88,6 +81,28 @@ pub fn load_files(files: &[(String, String)]) -> Result<Pack, Vec<LoadError>> {
     } else {
         Err(errors)
     }
+}
+
+/// One rule file: its compiled rules and its problems.
+fn load_file(file: &str, text: &str) -> (Vec<Rule>, Vec<LoadError>) {
+    let shared: Arc<str> = Arc::from(text);
+    let mut rules = Vec::new();
+    let mut errors = Vec::new();
+    match serde_saphyr::from_str::<RawFile>(text) {
+        Ok(raw) => {
+            for rule in raw.rules {
+                match compile_rule(file, &shared, rule) {
+                    Ok(rule) => rules.push(rule),
+                    Err(mut errs) => errors.append(&mut errs),
+                }
+            }
+        }
+        Err(err) => {
+            let loc = err.location().unwrap_or(Location::UNKNOWN);
+            errors.push(LoadError::at(file, &shared, loc, yaml_message(&err)));
+        }
+    }
+    (rules, errors)
 }
 
 /// The parser's message without its own snippet and position prefix: we render both ourselves.
@@ -247,7 +262,9 @@ fn is_owasp_nhi(tag: &str) -> bool {
         })
 }
 
-/// A rule's main pattern, with the same syntax settings as [`compile_regex`].
+/// A rule's main pattern. Credential formats are ASCII: without Unicode classes (`\w`, `\s`,
+/// `(?i)` over ASCII only) the automata are far smaller and faster; a pattern that needs Unicode
+/// opts in with `(?u)`.
 pub(super) fn compile_meta(pattern: &str) -> Result<regex_automata::meta::Regex, String> {
     use regex_automata::{meta, util::syntax};
     meta::Regex::builder()
@@ -261,18 +278,14 @@ pub(super) fn compile_meta(pattern: &str) -> Result<regex_automata::meta::Regex,
         .map_err(|e| e.to_string())
 }
 
-pub(super) fn compile_regex(pattern: &str) -> Result<Regex, String> {
-    // Credential formats are ASCII: without Unicode classes (`\w`, `\s`, `(?i)` over ASCII only)
-    // the automata are far smaller and faster. A pattern that needs Unicode opts in with `(?u)`.
-    RegexBuilder::new(pattern)
+/// Filter patterns as one set, with the same syntax settings as [`compile_meta`].
+pub(super) fn compile_set(patterns: &[String]) -> Result<regex::bytes::RegexSet, String> {
+    regex::bytes::RegexSetBuilder::new(patterns)
         .unicode(false)
         .size_limit(REGEX_SIZE_LIMIT)
         .dfa_size_limit(REGEX_SIZE_LIMIT)
         .build()
-        .map_err(|e| match e {
-            regex::Error::Syntax(s) => s,
-            other => other.to_string(),
-        })
+        .map_err(|e| e.to_string())
 }
 
 /// Every capture group of `hir`: (index, name).
@@ -385,20 +398,22 @@ fn compile_filters(
             ..Filters::default()
         };
     };
-    let mut compile_all = |what: &str, patterns: &[Spanned<String>]| -> Vec<Regex> {
-        patterns
-            .iter()
-            .filter_map(|p| {
-                compile_regex(&p.value)
-                    .map_err(|e| {
-                        errors.push(err(
-                            p.referenced,
-                            format!("rule `{id}`: {what} pattern does not compile: {e}"),
-                        ));
-                    })
-                    .ok()
-            })
-            .collect()
+    // Checked now (syntax only, which is cheap); compiled on first use.
+    let mut compile_all = |what: &str, patterns: &[Spanned<String>]| -> super::PatternSet {
+        for p in patterns {
+            if let Err(e) = regex_syntax::ParserBuilder::new()
+                .unicode(false)
+                .utf8(false)
+                .build()
+                .parse(&p.value)
+            {
+                errors.push(err(
+                    p.referenced,
+                    format!("rule `{id}`: {what} pattern does not compile: {e}"),
+                ));
+            }
+        }
+        super::PatternSet::new(patterns.iter().map(|p| p.value.clone()).collect())
     };
     let allow = compile_all("allow", &raw.allow);
     let deny_match = compile_all("deny_match", &raw.deny_match);

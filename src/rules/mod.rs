@@ -125,9 +125,9 @@ pub struct Filters {
     pub min_length: Option<usize>,
     pub min_char_classes: Option<u8>,
     pub placeholders: bool,
-    pub allow: Vec<regex::bytes::Regex>,
+    pub allow: PatternSet,
     /// Regexes over the whole match (context included); a match hitting any is dropped.
-    pub deny_match: Vec<regex::bytes::Regex>,
+    pub deny_match: PatternSet,
 }
 
 /// What happens to a match whose validator fails.
@@ -170,6 +170,41 @@ impl LazyRegex {
             .get_or_init(|| compile::compile_meta(&self.pattern))
             .as_ref()
             .map_err(String::as_str)
+    }
+}
+
+/// A list of filter patterns, compiled on first use into one set (one pass over the text). The
+/// patterns were checked when the pack loaded.
+#[derive(Clone, Debug, Default)]
+pub struct PatternSet {
+    patterns: Vec<String>,
+    set: std::sync::Arc<std::sync::OnceLock<Option<regex::bytes::RegexSet>>>,
+}
+
+impl PatternSet {
+    pub fn new(patterns: Vec<String>) -> Self {
+        PatternSet {
+            patterns,
+            set: std::sync::Arc::default(),
+        }
+    }
+
+    /// Compiles the set now: `Err` when it is over the size limit (the pack check reports it).
+    pub fn check(&self) -> Result<(), String> {
+        if self.patterns.is_empty() {
+            return Ok(());
+        }
+        compile::compile_set(&self.patterns).map(|_| ())
+    }
+
+    /// Whether any pattern matches `text`; an empty set matches nothing.
+    pub fn is_match(&self, text: &[u8]) -> bool {
+        !self.patterns.is_empty()
+            && self
+                .set
+                .get_or_init(|| compile::compile_set(&self.patterns).ok())
+                .as_ref()
+                .is_some_and(|s| s.is_match(text))
     }
 }
 
