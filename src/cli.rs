@@ -27,6 +27,15 @@ pub enum Command {
     /// List, explain, check and test rules
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Write a git pre-commit hook (.git/hooks/pre-commit) that runs `nhilint scan --staged`
+    InstallHook(InstallHookArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InstallHookArgs {
+    /// Replace an existing pre-commit hook
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Which rule packs to load.

@@ -12,7 +12,7 @@ use ariadne::{Color, Config, IndexType, Label, Report as Diag, ReportKind, Sourc
 use clap::Parser;
 
 use nhilint::check;
-use nhilint::cli::{Cli, Command, PackArgs, RulesCommand, ScanArgs};
+use nhilint::cli::{Cli, Command, InstallHookArgs, PackArgs, RulesCommand, ScanArgs};
 use nhilint::config::{self, Policy};
 use nhilint::engine::validate::ValidateOptions;
 use nhilint::fixtures;
@@ -32,6 +32,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Scan(args) => run_scan(&args),
         Command::Rules(cmd) => run_rules(cmd),
+        Command::InstallHook(args) => install_hook(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -545,4 +546,195 @@ fn run_rules(cmd: RulesCommand) -> Result<u8, Failure> {
             Ok(if outcome.passed() { 0 } else { EXIT_FINDINGS })
         }
     }
+}
+
+/// `nhilint install-hook`: writes a pre-commit hook that runs `nhilint scan --staged`.
+fn install_hook(args: &InstallHookArgs) -> Result<u8, Failure> {
+    let cwd = std::env::current_dir()
+        .map_err(|e| Failure::Message(format!("cannot read the current directory: {e}")))?;
+    let hooks = hooks_dir(&cwd)?;
+    let hook = hooks.dir.join("pre-commit");
+    let script = hook_script(std::env::current_exe().ok().as_deref());
+    let existing = std::fs::symlink_metadata(&hook).is_ok();
+    if existing {
+        if std::fs::read_to_string(&hook).is_ok_and(|t| t == script) {
+            println!(
+                "the nhilint pre-commit hook is already installed at {}",
+                hook.display()
+            );
+            return Ok(0);
+        }
+        if !args.force {
+            return Err(Failure::Message(format!(
+                "a pre-commit hook already exists at {}; nhilint leaves it alone. Rerun with \
+                 --force to replace it, or add `nhilint scan --staged` to it yourself",
+                hook.display()
+            )));
+        }
+        std::fs::remove_file(&hook)
+            .map_err(|e| Failure::Message(format!("cannot replace {}: {e}", hook.display())))?;
+    }
+    std::fs::create_dir_all(&hooks.dir)
+        .map_err(|e| Failure::Message(format!("cannot create {}: {e}", hooks.dir.display())))?;
+    std::fs::write(&hook, &script)
+        .map_err(|e| Failure::Message(format!("cannot write {}: {e}", hook.display())))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).map_err(|e| {
+            Failure::Message(format!("cannot make {} executable: {e}", hook.display()))
+        })?;
+    }
+    let via = hooks
+        .hooks_path_from
+        .map(|f| format!(" (core.hooksPath in {})", f.display()))
+        .unwrap_or_default();
+    println!(
+        "{} the pre-commit hook at {}{via}: every `git commit` now runs `nhilint scan --staged`",
+        if existing { "replaced" } else { "installed" },
+        hook.display()
+    );
+    Ok(0)
+}
+
+/// Where git looks for hooks, and the config file that moved them there, if any.
+struct HooksDir {
+    dir: PathBuf,
+    hooks_path_from: Option<PathBuf>,
+}
+
+/// Finds the repository around `start` (a `.git` directory, or a `.git` file with `gitdir:` as in
+/// worktrees and submodules) and its hooks directory, honouring `core.hooksPath`. No `git` process.
+fn hooks_dir(start: &Path) -> Result<HooksDir, Failure> {
+    let mut found = None;
+    for dir in start.ancestors() {
+        let dot_git = dir.join(".git");
+        if dot_git.is_dir() {
+            found = Some((dir.to_path_buf(), dot_git));
+            break;
+        }
+        if dot_git.is_file() {
+            let text = std::fs::read_to_string(&dot_git)
+                .map_err(|e| Failure::Message(format!("cannot read {}: {e}", dot_git.display())))?;
+            let Some(target) = text.lines().find_map(|l| l.strip_prefix("gitdir:")) else {
+                return Err(Failure::Message(format!(
+                    "{} is a file without a `gitdir:` line",
+                    dot_git.display()
+                )));
+            };
+            found = Some((dir.to_path_buf(), dir.join(target.trim())));
+            break;
+        }
+    }
+    let Some((worktree, git_dir)) = found else {
+        return Err(Failure::Message(format!(
+            "not a git repository: no .git in {} or any parent directory (run `git init` first, \
+             or run install-hook inside a repository's working tree)",
+            start.display()
+        )));
+    };
+    // A linked worktree's git dir names the shared one, which holds the hooks and the config.
+    let common = match std::fs::read_to_string(git_dir.join("commondir")) {
+        Ok(c) => git_dir.join(c.trim()),
+        Err(_) => git_dir.clone(),
+    };
+    if !common.is_dir() {
+        return Err(Failure::Message(format!(
+            "not a git repository: {} points to {}, which is not a directory",
+            worktree.join(".git").display(),
+            common.display()
+        )));
+    }
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let mut configs = vec![common.join("config")];
+    if let Some(g) = std::env::var_os("GIT_CONFIG_GLOBAL") {
+        configs.push(PathBuf::from(g));
+    } else {
+        let xdg = std::env::var_os("XDG_CONFIG_HOME")
+            .map(PathBuf::from)
+            .or_else(|| home.as_ref().map(|h| h.join(".config")));
+        configs.extend(xdg.map(|x| x.join("git/config")));
+        configs.extend(home.as_ref().map(|h| h.join(".gitconfig")));
+    }
+    // The repository's own config wins; of the global ones, the last file read wins.
+    let local = configs[..1].iter();
+    let global = configs[1..].iter().rev();
+    for file in local.chain(global) {
+        let Some(value) = std::fs::read_to_string(file)
+            .ok()
+            .and_then(|t| config_hooks_path(&t))
+        else {
+            continue;
+        };
+        let path = match (value.strip_prefix("~/"), &home) {
+            (Some(rest), Some(h)) => h.join(rest),
+            _ => PathBuf::from(&value),
+        };
+        return Ok(HooksDir {
+            dir: worktree.join(path),
+            hooks_path_from: Some(file.clone()),
+        });
+    }
+    Ok(HooksDir {
+        dir: common.join("hooks"),
+        hooks_path_from: None,
+    })
+}
+
+/// The last `core.hooksPath` value in a git config file (plain values; no includes).
+fn config_hooks_path(text: &str) -> Option<String> {
+    let mut in_core = false;
+    let mut value = None;
+    for line in text.lines().map(str::trim) {
+        if let Some(section) = line.strip_prefix('[') {
+            let name = section
+                .split(|c: char| c == ']' || c.is_whitespace() || c == '"')
+                .next()
+                .unwrap_or_default();
+            in_core = name.eq_ignore_ascii_case("core") && !section.contains('"');
+            continue;
+        }
+        let Some((key, v)) = line.split_once('=') else {
+            continue;
+        };
+        if in_core && key.trim().eq_ignore_ascii_case("hookspath") {
+            let v = v.trim();
+            let v = match v.strip_prefix('"').and_then(|q| q.split_once('"')) {
+                Some((quoted, _)) => quoted,
+                None => v.split([';', '#']).next().unwrap_or_default().trim_end(),
+            };
+            value = (!v.is_empty()).then(|| v.to_owned());
+        }
+    }
+    value
+}
+
+/// The hook: `nhilint` from PATH at commit time, else the binary that installed the hook.
+fn hook_script(exe: Option<&Path>) -> String {
+    let fallback = exe
+        .and_then(|p| p.canonicalize().ok().or_else(|| Some(p.to_path_buf())))
+        .and_then(|p| {
+            p.to_str()
+                .map(|s| format!("'{}'", s.replace('\'', r"'\''")))
+        })
+        .unwrap_or_else(|| "nhilint".to_owned());
+    format!(
+        r#"#!/bin/sh
+# nhilint pre-commit hook, written by `nhilint install-hook`.
+# Blocks a commit whose staged changes add a secret. To skip it once: git commit --no-verify
+if command -v nhilint >/dev/null 2>&1; then
+    nhilint=nhilint
+else
+    nhilint={fallback}
+fi
+"$nhilint" scan --staged
+status=$?
+if [ "$status" -eq 1 ]; then
+    echo "nhilint: commit blocked: the staged changes add the secrets above. Remove them (rotate any real one), or suppress a false positive." >&2
+elif [ "$status" -ne 0 ]; then
+    echo "nhilint: the staged scan failed (exit $status), so the commit is stopped" >&2
+fi
+exit "$status"
+"#
+    )
 }

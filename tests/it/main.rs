@@ -6,4 +6,5 @@ mod corpus;
 mod git;
 mod hostile;
 mod output;
+mod precommit;
 mod support;
