@@ -2,7 +2,6 @@
 //! at test time with the git CLI, fixed identities and fixed dates.
 
 use std::path::Path;
-use std::process::Command;
 
 use crate::support::*;
 
@@ -29,18 +28,8 @@ impl Repo {
 
     fn git(&self, args: &[&str]) -> String {
         let date = format!("2024-01-{:02}T10:00:00+01:00", self.commits + 1);
-        let o = Command::new("git")
-            .current_dir(self.path())
-            .args(["-c", "commit.gpgsign=false", "-c", "core.autocrlf=false"])
+        let o = git_command(self.path(), &date)
             .args(args)
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_AUTHOR_NAME", "Ann Author")
-            .env("GIT_AUTHOR_EMAIL", "ann@example.com")
-            .env("GIT_COMMITTER_NAME", "Cid Committer")
-            .env("GIT_COMMITTER_EMAIL", "cid@example.com")
-            .env("GIT_AUTHOR_DATE", &date)
-            .env("GIT_COMMITTER_DATE", &date)
             .output()
             .expect("git runs");
         assert!(

@@ -66,21 +66,8 @@ impl Repo {
     }
 
     fn git(&self, args: &[&str]) -> Output {
-        let mut cmd = Command::new("git");
-        cmd.current_dir(self.path())
-            .args(["-c", "commit.gpgsign=false", "-c", "core.autocrlf=false"])
-            .args(args)
-            .env_clear()
-            .env("PATH", &self.path_var)
-            .env("NO_COLOR", "1")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_AUTHOR_NAME", "Ann Author")
-            .env("GIT_AUTHOR_EMAIL", "ann@example.com")
-            .env("GIT_COMMITTER_NAME", "Cid Committer")
-            .env("GIT_COMMITTER_EMAIL", "cid@example.com")
-            .env("GIT_AUTHOR_DATE", "2024-01-01T10:00:00+01:00")
-            .env("GIT_COMMITTER_DATE", "2024-01-01T10:00:00+01:00");
+        let mut cmd = git_command(self.path(), "2024-01-01T10:00:00+01:00");
+        cmd.args(args).env("PATH", &self.path_var);
         for (k, v) in &self.extra_env {
             cmd.env(k, v);
         }

@@ -108,3 +108,23 @@ pub fn validate_sarif(doc: &serde_json::Value) {
         errors.join("\n")
     );
 }
+
+/// A git command for fixture repositories: a scrubbed environment (PATH kept), no system or
+/// global config, no signing, fixed author and committer, and `date` for both dates.
+pub fn git_command(dir: &Path, date: &str) -> Command {
+    let mut cmd = Command::new("git");
+    cmd.current_dir(dir)
+        .args(["-c", "commit.gpgsign=false", "-c", "core.autocrlf=false"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("NO_COLOR", "1")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_AUTHOR_NAME", "Ann Author")
+        .env("GIT_AUTHOR_EMAIL", "ann@example.com")
+        .env("GIT_COMMITTER_NAME", "Cid Committer")
+        .env("GIT_COMMITTER_EMAIL", "cid@example.com")
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date);
+    cmd
+}
