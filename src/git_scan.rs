@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use crate::finding::{
     self, Finding, Level, Notification, Presence, Provenance, ProvenanceKind, VersionControl,
 };
-use crate::scan::{self, Progress, Report, ScanOptions, Scanner};
+use crate::scan::{self, Counts, Progress, Report, ScanOptions, Scanner, in_pool};
 use crate::source::history::{self, HistoryError, HistoryOptions};
 use crate::source::staged;
 
@@ -35,11 +35,7 @@ struct BlobResult {
     blob: usize,
     findings: Vec<(Finding, String)>,
     notifications: Vec<Notification>,
-    scanned: bool,
-    bytes: u64,
-    binary: bool,
-    too_large: bool,
-    unreadable: bool,
+    counts: Counts,
 }
 
 /// Rule id and secret, without the path: the same secret anywhere in a tree.
@@ -52,13 +48,22 @@ fn secret_key(f: &Finding) -> String {
     finding::fingerprint(&f.rule_id, "", secret.as_bytes())
 }
 
-/// Reads and scans one blob shown as `path`; secrets are kept in full (for keys) until the end.
+/// The scan's options with secrets kept in full: findings are keyed by their secret until
+/// [`hide_secrets`] runs at the end. Built once per scan, not per blob.
+fn keep_secrets(opts: &ScanOptions) -> ScanOptions {
+    ScanOptions {
+        show_secrets: true,
+        ..opts.clone()
+    }
+}
+
+/// Reads and scans one blob shown as `path`; `full` comes from [`keep_secrets`].
 fn scan_blob(
     scanner: &Scanner,
     repo: &gix::Repository,
     id: gix::ObjectId,
     path: &str,
-    opts: &ScanOptions,
+    full: &ScanOptions,
 ) -> BlobResult {
     let mut out = BlobResult::default();
     let unreadable = |e: String| {
@@ -72,45 +77,36 @@ fn scan_blob(
     let size = match history::blob_size(repo, id) {
         Ok(s) => s,
         Err(e) => {
-            out.unreadable = true;
+            out.counts.unreadable = true;
             out.notifications.push(unreadable(e));
             return out;
         }
     };
-    if opts.max_file_size > 0 && size > opts.max_file_size {
-        out.too_large = true;
-        out.notifications.push(
-            Notification::new(
-                Level::Warning,
-                "file-too-large",
-                format!(
-                    "{path}: blob {id} skipped, {size} bytes is over the {} byte limit (--max-file-size)",
-                    opts.max_file_size
-                ),
-            )
-            .at(path, None, None),
-        );
+    if full.max_file_size > 0 && size > full.max_file_size {
+        out.counts.too_large = true;
+        out.notifications.push(scan::too_large(
+            path,
+            &format!("blob {id} "),
+            size,
+            full.max_file_size,
+        ));
         return out;
     }
     let bytes = match history::read_blob(repo, id) {
         Ok(b) => b,
         Err(e) => {
-            out.unreadable = true;
+            out.counts.unreadable = true;
             out.notifications.push(unreadable(e));
             return out;
         }
     };
-    if crate::scan::looks_binary(&bytes) {
-        out.binary = true;
+    if scan::looks_binary(&bytes) {
+        out.counts.binary = true;
         return out;
     }
-    out.scanned = true;
-    out.bytes = bytes.len() as u64;
-    let full = ScanOptions {
-        show_secrets: true,
-        ..opts.clone()
-    };
-    let (findings, notes) = scanner.scan_bytes(path, &bytes, &full);
+    out.counts.scanned = true;
+    out.counts.bytes = bytes.len() as u64;
+    let (findings, notes) = scanner.scan_bytes(path, &bytes, full);
     out.findings = findings
         .into_iter()
         .map(|f| {
@@ -120,22 +116,6 @@ fn scan_blob(
         .collect();
     out.notifications = notes;
     out
-}
-
-fn in_pool<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
-    match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
-        Ok(pool) => pool.install(f),
-        Err(_) => f(),
-    }
-}
-
-fn add_stats(report: &mut Report, r: &BlobResult) {
-    let s = &mut report.stats;
-    s.files_scanned += u64::from(r.scanned);
-    s.bytes_scanned += r.bytes;
-    s.skipped_binary += u64::from(r.binary);
-    s.skipped_too_large += u64::from(r.too_large);
-    s.unreadable += u64::from(r.unreadable);
 }
 
 fn hide_secrets(report: &mut Report, show: bool) {
@@ -170,6 +150,7 @@ pub fn scan_history(
     progress: Option<&Progress>,
 ) -> Result<GitReport, HistoryError> {
     let start = Instant::now();
+    let full = keep_secrets(opts);
     let listed = in_pool(opts.walk.threads, || history::list(root, hopts))?;
     let mut report = Report {
         notifications: listed.notifications.clone(),
@@ -184,11 +165,12 @@ pub fn scan_history(
             .map_init(
                 || history::thread_local(sync),
                 |repo, (i, b)| {
-                    let mut r = scan_blob(scanner, repo, b.id, &b.path, opts);
+                    let mut r = scan_blob(scanner, repo, b.id, &b.path, &full);
                     r.blob = i;
                     if let Some(p) = progress {
-                        p.files.fetch_add(u64::from(r.scanned), Ordering::Relaxed);
-                        p.bytes.fetch_add(r.bytes, Ordering::Relaxed);
+                        p.files
+                            .fetch_add(u64::from(r.counts.scanned), Ordering::Relaxed);
+                        p.bytes.fetch_add(r.counts.bytes, Ordering::Relaxed);
                         p.findings
                             .fetch_add(r.findings.len() as u64, Ordering::Relaxed);
                     }
@@ -233,7 +215,7 @@ pub fn scan_history(
                 .map_init(
                     || history::thread_local(sync),
                     |repo, (path, id)| {
-                        scan_blob(scanner, repo, *id, path, opts)
+                        scan_blob(scanner, repo, *id, path, &full)
                             .findings
                             .into_iter()
                             .map(|(_, k)| k)
@@ -253,7 +235,7 @@ pub fn scan_history(
     };
     let mut best: HashMap<String, (usize, u64, u64)> = HashMap::new();
     for r in &results {
-        add_stats(&mut report, r);
+        r.counts.add_to(&mut report.stats);
         let b = &listed.blobs[r.blob];
         let mut seen = HashSet::new();
         for (f, _) in &r.findings {
@@ -328,6 +310,7 @@ pub fn scan_staged(
     opts: &ScanOptions,
 ) -> Result<GitReport, HistoryError> {
     let start = Instant::now();
+    let full = keep_secrets(opts);
     let listed = staged::list(root, &opts.walk.exclude)?;
     let mut report = Report {
         notifications: listed.notifications,
@@ -335,14 +318,14 @@ pub fn scan_staged(
     };
     let repo = &listed.repo;
     for e in &listed.entries {
-        let r = scan_blob(scanner, repo, e.id, &e.path, opts);
-        add_stats(&mut report, &r);
+        let r = scan_blob(scanner, repo, e.id, &e.path, &full);
+        r.counts.add_to(&mut report.stats);
         report.notifications.extend(r.notifications);
         if r.findings.is_empty() {
             continue;
         }
         let before: HashSet<String> = match (all, e.head) {
-            (false, Some(head)) => scan_blob(scanner, repo, head, &e.path, opts)
+            (false, Some(head)) => scan_blob(scanner, repo, head, &e.path, &full)
                 .findings
                 .into_iter()
                 .map(|(_, k)| k)

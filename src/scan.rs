@@ -85,16 +85,50 @@ pub struct Scanner {
     secrets: SecretEngine,
 }
 
+/// What one scanned item (a file or a blob) adds to the stats.
+#[derive(Debug, Default)]
+pub(crate) struct Counts {
+    pub scanned: bool,
+    pub bytes: u64,
+    pub binary: bool,
+    pub too_large: bool,
+    pub unreadable: bool,
+}
+
+impl Counts {
+    pub(crate) fn add_to(&self, s: &mut Stats) {
+        s.files_scanned += u64::from(self.scanned);
+        s.bytes_scanned += self.bytes;
+        s.skipped_binary += u64::from(self.binary);
+        s.skipped_too_large += u64::from(self.too_large);
+        s.unreadable += u64::from(self.unreadable);
+    }
+}
+
+/// Runs `f` in a rayon pool of `threads` threads (0 = one per core).
+pub(crate) fn in_pool<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
+    match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        Ok(pool) => pool.install(f),
+        Err(_) => f(),
+    }
+}
+
+/// The warning for an item skipped by `--max-file-size`; `what` names it (`blob 1a2b…`).
+pub(crate) fn too_large(display: &str, what: &str, size: u64, limit: u64) -> Notification {
+    Notification::new(
+        Level::Warning,
+        "file-too-large",
+        format!("{display}: {what}skipped, {size} bytes is over the {limit} byte limit (--max-file-size)"),
+    )
+    .at(display, None, None)
+}
+
 /// The outcome of scanning one file.
 #[derive(Default)]
 struct FileResult {
     findings: Vec<Finding>,
     notifications: Vec<Notification>,
-    scanned: bool,
-    bytes: u64,
-    binary: bool,
-    too_large: bool,
-    unreadable: bool,
+    counts: Counts,
 }
 
 impl Scanner {
@@ -124,27 +158,15 @@ impl Scanner {
             ..Report::default()
         };
         report.stats.skipped_symlinks = listed.skipped_symlinks;
-        let run = || {
+        let results = in_pool(opts.walk.threads, || {
             listed
                 .entries
                 .par_iter()
                 .map(|e| self.scan_file(e, opts, progress))
                 .collect::<Vec<_>>()
-        };
-        let results = match rayon::ThreadPoolBuilder::new()
-            .num_threads(opts.walk.threads)
-            .build()
-        {
-            Ok(pool) => pool.install(run),
-            Err(_) => run(),
-        };
+        });
         for r in results {
-            let s = &mut report.stats;
-            s.files_scanned += u64::from(r.scanned);
-            s.bytes_scanned += r.bytes;
-            s.skipped_binary += u64::from(r.binary);
-            s.skipped_too_large += u64::from(r.too_large);
-            s.unreadable += u64::from(r.unreadable);
+            r.counts.add_to(&mut report.stats);
             report.findings.extend(r.findings);
             report.notifications.extend(r.notifications);
         }
@@ -161,24 +183,19 @@ impl Scanner {
     ) -> FileResult {
         let mut out = FileResult::default();
         if opts.max_file_size > 0 && entry.size > opts.max_file_size {
-            out.too_large = true;
-            out.notifications.push(
-                Notification::new(
-                    Level::Warning,
-                    "file-too-large",
-                    format!(
-                        "{}: skipped, {} bytes is over the {} byte limit (--max-file-size)",
-                        entry.display, entry.size, opts.max_file_size
-                    ),
-                )
-                .at(&entry.display, None, None),
-            );
+            out.counts.too_large = true;
+            out.notifications.push(too_large(
+                &entry.display,
+                "",
+                entry.size,
+                opts.max_file_size,
+            ));
             return out;
         }
         let bytes = match std::fs::read(&entry.path) {
             Ok(b) => b,
             Err(e) => {
-                out.unreadable = true;
+                out.counts.unreadable = true;
                 out.notifications.push(
                     Notification::new(
                         Level::Error,
@@ -191,15 +208,15 @@ impl Scanner {
             }
         };
         if looks_binary(&bytes) {
-            out.binary = true;
+            out.counts.binary = true;
             return out;
         }
-        out.scanned = true;
-        out.bytes = bytes.len() as u64;
+        out.counts.scanned = true;
+        out.counts.bytes = bytes.len() as u64;
         let (findings, notifications) = self.scan_bytes(&entry.display, &bytes, opts);
         if let Some(p) = progress {
             p.files.fetch_add(1, Ordering::Relaxed);
-            p.bytes.fetch_add(out.bytes, Ordering::Relaxed);
+            p.bytes.fetch_add(out.counts.bytes, Ordering::Relaxed);
             p.findings
                 .fetch_add(findings.len() as u64, Ordering::Relaxed);
         }
