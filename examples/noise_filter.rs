@@ -17,7 +17,9 @@ const DEFAULT_ENTROPY: f64 = 3.0;
 
 fn entropy_only(mut pack: Pack) -> Pack {
     for rule in &mut pack.rules {
-        let Matcher::Secret(m) = &mut rule.matcher;
+        let Matcher::Secret(m) = &mut rule.matcher else {
+            continue;
+        };
         m.filters = Filters {
             min_entropy: Some(m.filters.min_entropy.unwrap_or(DEFAULT_ENTROPY)),
             ..Filters::default()
@@ -66,7 +68,10 @@ fn main() {
         eprintln!("usage: noise_filter PATH...");
         std::process::exit(2);
     }
-    let pack = Pack::builtin().unwrap_or_else(|e| panic!("built-in pack: {e:?}"));
+    let mut pack = Pack::builtin().unwrap_or_else(|e| panic!("built-in pack: {e:?}"));
+    // The noise filter is about secret rules; structural rules do not use it.
+    pack.rules
+        .retain(|r| matches!(r.matcher, Matcher::Secret(_)));
     let (bytes, ours, _) = count(pack.clone(), &roots);
     let (_, entropy, entropy_rules) = count(entropy_only(pack), &roots);
     let per10 = |n: usize| n as f64 / (bytes as f64 / 10e6);

@@ -459,13 +459,14 @@ if [[ $DO_HISTORY == 1 ]]; then
     bench_log "untimed run of nhilint --git (warms the page cache)"
     "${NH_CMD[@]}" 2>"$BENCH_DIR/history-nhilint.stderr" ||
         bench_die "nhilint --git failed (exit $?); see $BENCH_DIR/history-nhilint.stderr"
-    read -r NH_FINDINGS NH_BYTES NH_REMOVED < <(python3 - "$BENCH_DIR/history-nhilint.json" <<'EOF'
+    read -r NH_FINDINGS NH_BYTES NH_REMOVED NH_ELSEWHERE < <(python3 - "$BENCH_DIR/history-nhilint.json" <<'EOF'
 import json, sys
 r = json.load(open(sys.argv[1]))
 s = r.get("summary", {})
 fs = r.get("findings", [])
-removed = sum(1 for f in fs if (f.get("provenance") or {}).get("status") == "removed")
-print(s.get("findings", len(fs)), s.get("bytes_scanned", -1), removed)
+status = [(f.get("provenance") or {}).get("status") for f in fs]
+print(s.get("findings", len(fs)), s.get("bytes_scanned", -1), status.count("removed"),
+      status.count("not-on-default-branch"))
 EOF
     )
     bench_log "timing nhilint --git: $RUNS runs ($BENCH_TIMER)"
@@ -620,7 +621,7 @@ if [[ $DO_HISTORY == 1 ]]; then
 history:  $HISTORY_REPO (bare; refs: $(info_get "$INFO" refs))
           $H_COMMITS commits, $H_UBLOBS unique blobs, $H_UMB MB unique blob bytes ($H_TMB MB of blobs written by all commits)
 nhilint:  --git median $NH_MED s (min $NH_MIN, max $NH_MAX) over $RUNS runs after 1 untimed,
-          $NH_MBS MB/s of unique blobs, $NH_SUM s for the $RUNS timed runs; $NH_FINDINGS findings ($NH_REMOVED no longer in HEAD), bytes_scanned $NH_BYTES
+          $NH_MBS MB/s of unique blobs, $NH_SUM s for the $RUNS timed runs; $NH_FINDINGS findings ($NH_REMOVED removed from HEAD, $NH_ELSEWHERE only on other refs), bytes_scanned $NH_BYTES
 EOF
     ROW_PEERS=""
     if [[ $WITH_GITLEAKS == 1 ]]; then

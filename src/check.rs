@@ -4,7 +4,8 @@
 //! prose are checked earlier, when the pack loads.
 
 use crate::engine::SecretEngine;
-use crate::rules::{Matcher, Pack};
+use crate::engine::policy::{StructuralEngine, StructuralMatcher};
+use crate::rules::{Matcher, Pack, Rule};
 
 /// One problem with one rule.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,9 +20,16 @@ pub struct Problem {
 /// Checks every rule's examples; all problems are returned at once.
 pub fn check_pack(pack: &Pack) -> Vec<Problem> {
     let engine = SecretEngine::new(pack);
+    let structural = StructuralEngine::new(pack);
     let mut problems = Vec::new();
     for (index, rule) in pack.rules.iter().enumerate() {
-        let Matcher::Secret(matcher) = &rule.matcher;
+        let matcher = match &rule.matcher {
+            Matcher::Secret(m) => m,
+            Matcher::Structural(m) => {
+                check_structural(&structural, index, rule, m, &mut problems);
+                continue;
+            }
+        };
         let problem = |line: u32, column: u32, message: String| Problem {
             rule_id: rule.id.clone(),
             file: rule.origin.file.clone(),
@@ -91,4 +99,95 @@ pub fn check_pack(pack: &Pack) -> Vec<Problem> {
         }
     }
     problems
+}
+
+/// A structural rule's examples: each reports exactly on its `lines`, once each, with no
+/// condition failing to evaluate; negative examples report nothing.
+fn check_structural(
+    engine: &StructuralEngine,
+    index: usize,
+    rule: &Rule,
+    m: &StructuralMatcher,
+    problems: &mut Vec<Problem>,
+) {
+    let problem = |line: u32, column: u32, message: String| Problem {
+        rule_id: rule.id.clone(),
+        file: rule.origin.file.clone(),
+        line,
+        column,
+        message: format!("rule `{}`: {message}", rule.id),
+    };
+    let default_path = m
+        .applies_to
+        .first()
+        .map_or("example.yaml", |k| k.example_path());
+    let all = rule
+        .examples
+        .iter()
+        .map(|e| (e, true))
+        .chain(rule.negative_examples.iter().map(|e| (e, false)));
+    for (n, (ex, positive)) in all.enumerate() {
+        let what = if positive {
+            "example"
+        } else {
+            "negative example"
+        };
+        let path = ex.path.as_deref().unwrap_or(default_path);
+        let outcome = engine.scan_rules(path, ex.text.as_bytes(), Some(index));
+        if let Some((offset, message)) = &outcome.parse_error {
+            problems.push(problem(
+                ex.line,
+                ex.column,
+                format!(
+                    "{what} {} does not parse at byte {offset}: {message}",
+                    n + 1
+                ),
+            ));
+            continue;
+        }
+        if crate::document::kind::detect(path, ex.text.as_bytes()).is_none_or(|d| {
+            !m.applies_to.contains(&d.kind)
+                && !matches!(
+                    d.kind,
+                    crate::document::kind::Kind::Kubernetes
+                        | crate::document::kind::Kind::Backstage
+                )
+        }) {
+            problems.push(problem(
+                ex.line,
+                ex.column,
+                format!(
+                    "{what} {}: `{path}` is not a document the rule applies to",
+                    n + 1
+                ),
+            ));
+            continue;
+        }
+        for (_, e) in &outcome.eval_errors {
+            problems.push(problem(
+                ex.line,
+                ex.column,
+                format!("{what} {}: {e} (guard optional keys with `has()`)", n + 1),
+            ));
+        }
+        let index = crate::document::span::LineIndex::new(ex.text.as_bytes());
+        let mut got: Vec<u32> = outcome
+            .matches
+            .iter()
+            .map(|f| index.position(ex.text.as_bytes(), f.span.start).line)
+            .collect();
+        got.sort_unstable();
+        let mut want = ex.lines.clone();
+        want.sort_unstable();
+        if got != want {
+            problems.push(problem(
+                ex.line,
+                ex.column,
+                format!(
+                    "{what} {}: reported on lines {got:?}, expected {want:?}",
+                    n + 1
+                ),
+            ));
+        }
+    }
 }

@@ -23,12 +23,79 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Scan files and directories (default: the current directory)
+    #[command(after_help = TODAY_HELP)]
     Scan(ScanArgs),
+    /// Record the current findings in a baseline file, so that later scans report only new ones
+    #[command(subcommand)]
+    Baseline(BaselineCommand),
+    /// List the exceptions in .nhilint.yaml: days to expiry and findings each suppresses
+    #[command(after_help = TODAY_HELP)]
+    Exceptions(ExceptionsArgs),
+    /// Write a commented .nhilint.yaml, a pre-commit entry and a GitHub workflow (never
+    /// overwrites a file)
+    Init(InitArgs),
     /// List, explain, check and test rules
     #[command(subcommand)]
     Rules(RulesCommand),
     /// Write a git pre-commit hook (.git/hooks/pre-commit) that runs `nhilint scan --staged`
     InstallHook(InstallHookArgs),
+}
+
+/// The environment variable that stands in for today's date, for tests.
+pub const TODAY_VAR: &str = "NHILINT_TODAY";
+
+const TODAY_HELP: &str = "Exceptions expire by the system clock's date (UTC); for testing, NHILINT_TODAY=YYYY-MM-DD stands in for today.";
+
+#[derive(Debug, Subcommand)]
+pub enum BaselineCommand {
+    /// Scan PATH and write its findings to a baseline file (by content: no line numbers, no secrets)
+    Write(BaselineWriteArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineWriteArgs {
+    /// Directory to scan [default: .]
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
+    /// Baseline file to write [default: the config's `baseline`, else .nhilint-baseline.json in PATH]
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Configuration file (default: .nhilint.yaml at the scan root, if present)
+    #[arg(long, short = 'c', value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub pack: PackArgs,
+    /// Lowest confidence to record [default: medium]
+    #[arg(long, value_name = "CONFIDENCE", value_parser = parse_confidence)]
+    pub min_confidence: Option<Confidence>,
+    /// Leave out paths matching this gitignore-style glob (repeatable)
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Accept exceptions in the config without an `expires` date
+    #[arg(long)]
+    pub allow_permanent_exceptions: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExceptionsArgs {
+    /// Directory to scan [default: .]
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
+    /// Configuration file (default: .nhilint.yaml at the scan root, if present)
+    #[arg(long, short = 'c', value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub pack: PackArgs,
+    /// Accept exceptions without an `expires` date
+    #[arg(long)]
+    pub allow_permanent_exceptions: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Repository root to write the files in [default: .]
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -65,9 +132,20 @@ pub struct ScanArgs {
     pub config: Option<PathBuf>,
     #[command(flatten)]
     pub pack: PackArgs,
+    /// Run only these rules: a pack (`secrets`, `ci`, `identity`, `privilege`), a category
+    /// (`secret`, `privilege`, `ownership`), a tag or a rule id; repeatable or comma-separated
+    #[arg(long, value_name = "SELECTOR", value_delimiter = ',')]
+    pub only: Vec<String>,
     /// Lowest severity that makes the exit code 1 [default: low]
     #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
     pub fail_on: Option<Severity>,
+    /// Findings recorded in this baseline (`nhilint baseline write`) are suppressed; entries that
+    /// match nothing are listed as stale [default: the config's `baseline`]
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Accept exceptions in the config without an `expires` date
+    #[arg(long)]
+    pub allow_permanent_exceptions: bool,
     /// Lowest confidence to report [default: medium]
     #[arg(long, value_name = "CONFIDENCE", value_parser = parse_confidence)]
     pub min_confidence: Option<Confidence>,
@@ -119,6 +197,17 @@ pub struct ScanArgs {
     /// Like --staged, but report every secret in the staged files, also those HEAD already has
     #[arg(long, help_heading = "Git")]
     pub all_staged: bool,
+}
+
+impl ScanArgs {
+    /// The arguments of a plain `nhilint scan`, every option at its default: for commands that
+    /// scan on the way to something else.
+    pub fn defaults() -> Result<ScanArgs, clap::Error> {
+        use clap::FromArgMatches;
+        let matches =
+            ScanArgs::augment_args(clap::Command::new("scan")).try_get_matches_from(["scan"])?;
+        ScanArgs::from_arg_matches(&matches)
+    }
 }
 
 #[derive(Debug, Subcommand)]

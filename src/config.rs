@@ -10,6 +10,13 @@
 //! rules:
 //!   disable: [generic-password-assignment]
 //!   severity: { slack-webhook-url: low }
+//! baseline: .nhilint-baseline.json        # relative to this file
+//! exceptions:                              # accepted findings, each until a date
+//!   - rule: slack-webhook-url              # and/or `path` (a glob) and/or `fingerprint`
+//!     path: "docs/**"
+//!     reason: sample in the docs, revoked
+//!     owner: platform-team
+//!     expires: 2026-12-31
 //! ```
 
 use std::collections::BTreeMap;
@@ -18,6 +25,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 use serde_saphyr::{Location, Spanned};
 
+use crate::exceptions::{Date, Exception};
 use crate::rules::{Confidence, LoadError, Pack, Severity};
 
 /// The file name looked for at the scan root.
@@ -38,6 +46,27 @@ struct RawConfig {
     jwt_max_lifetime_days: Option<u64>,
     #[serde(default)]
     rules: RawRules,
+    #[serde(default)]
+    baseline: Option<String>,
+    #[serde(default)]
+    exceptions: Vec<Spanned<RawException>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawException {
+    #[serde(default)]
+    rule: Option<Spanned<String>>,
+    #[serde(default)]
+    path: Option<Spanned<String>>,
+    #[serde(default)]
+    fingerprint: Option<Spanned<String>>,
+    #[serde(default)]
+    reason: Option<Spanned<String>>,
+    #[serde(default)]
+    owner: Option<Spanned<String>>,
+    #[serde(default)]
+    expires: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -60,11 +89,31 @@ pub struct Policy {
     pub jwt_max_lifetime_days: Option<u64>,
     pub disable: Vec<String>,
     pub severity: BTreeMap<String, Severity>,
+    /// The baseline file, as written (relative to the config file's directory).
+    pub baseline: Option<String>,
+    pub exceptions: Vec<Exception>,
+}
+
+/// How strict [`Policy::parse_with`] is.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ParseOptions {
+    /// Exceptions may omit `expires` (they still need a reason and an owner).
+    pub allow_permanent_exceptions: bool,
 }
 
 impl Policy {
     /// Parses and validates `text` (the contents of `file`) against `pack`.
     pub fn parse(file: &str, text: &str, pack: &Pack) -> Result<Policy, Vec<LoadError>> {
+        Self::parse_with(file, text, pack, ParseOptions::default())
+    }
+
+    /// [`Policy::parse`] with options.
+    pub fn parse_with(
+        file: &str,
+        text: &str,
+        pack: &Pack,
+        options: ParseOptions,
+    ) -> Result<Policy, Vec<LoadError>> {
         let shared: Arc<str> = Arc::from(text);
         let err = |loc: Location, message: String| LoadError {
             file: file.to_owned(),
@@ -114,6 +163,13 @@ impl Policy {
                 ));
             }
         }
+        let mut exceptions = Vec::new();
+        for item in raw.exceptions {
+            match exception(file, item, pack, options) {
+                Ok(e) => exceptions.push(e),
+                Err(problems) => errors.extend(problems.into_iter().map(|(loc, m)| err(loc, m))),
+            }
+        }
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -130,6 +186,8 @@ impl Policy {
                 .into_iter()
                 .map(|(k, v)| (k, v.value))
                 .collect(),
+            baseline: raw.baseline,
+            exceptions,
         })
     }
 
@@ -148,6 +206,110 @@ impl Policy {
             }
         }
     }
+}
+
+/// Validates one exception; problems come with the location of the key they are about (of the
+/// exception itself for a missing key).
+fn exception(
+    file: &str,
+    item: Spanned<RawException>,
+    pack: &Pack,
+    options: ParseOptions,
+) -> Result<Exception, Vec<(Location, String)>> {
+    let at = item.referenced;
+    let raw = item.value;
+    let mut problems = Vec::new();
+    if raw.rule.is_none() && raw.path.is_none() && raw.fingerprint.is_none() {
+        problems.push((
+            at,
+            "exceptions: an exception needs a `rule`, a `path` or a `fingerprint` to say what it matches".to_owned(),
+        ));
+    }
+    let rule = raw.rule.as_ref().and_then(|r| {
+        let found = pack.get(&r.value).map(|rule| rule.id.clone());
+        if found.is_none() {
+            problems.push((
+                r.referenced,
+                format!("exceptions: no rule has the id `{}`", r.value),
+            ));
+        }
+        found
+    });
+    let glob = raw.path.as_ref().and_then(|p| {
+        let mut b = ignore::gitignore::GitignoreBuilder::new("");
+        let built = match b.add_line(None, &p.value) {
+            Ok(_) => b.build().map_err(Some),
+            Err(e) => Err(Some(e)),
+        };
+        match built {
+            Ok(g) if !p.value.trim().is_empty() => Some(g),
+            Err(Some(e)) => {
+                problems.push((
+                    p.referenced,
+                    format!("exceptions: path `{}` is not a valid glob: {e}", p.value),
+                ));
+                None
+            }
+            Ok(_) | Err(None) => {
+                problems.push((p.referenced, "exceptions: `path` is empty".to_owned()));
+                None
+            }
+        }
+    });
+    let mut required = |key: &str, value: &Option<Spanned<String>>, why: &str| match value {
+        Some(v) if !v.value.trim().is_empty() => v.value.trim().to_owned(),
+        Some(v) => {
+            problems.push((v.referenced, format!("exceptions: `{key}` is empty: {why}")));
+            String::new()
+        }
+        None => {
+            problems.push((
+                at,
+                format!("exceptions: this exception has no `{key}`: {why}"),
+            ));
+            String::new()
+        }
+    };
+    let reason = required("reason", &raw.reason, "say why the finding is accepted");
+    let owner = required(
+        "owner",
+        &raw.owner,
+        "name the person or team who answers for it",
+    );
+    let expires = match &raw.expires {
+        Some(e) => match Date::parse(e.value.trim()) {
+            Ok(d) => Some(d),
+            Err(m) => {
+                problems.push((e.referenced, format!("exceptions: expires: {m}")));
+                None
+            }
+        },
+        None if options.allow_permanent_exceptions => None,
+        None => {
+            problems.push((
+                at,
+                "exceptions: this exception has no `expires` date (YYYY-MM-DD): exceptions expire \
+                 so that accepted findings are looked at again (--allow-permanent-exceptions lifts this)"
+                    .to_owned(),
+            ));
+            None
+        }
+    };
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Exception {
+        rule,
+        path: raw.path.map(|p| p.value),
+        fingerprint: raw.fingerprint.map(|f| f.value.trim().to_owned()),
+        reason,
+        owner,
+        expires,
+        file: file.to_owned(),
+        line: u32::try_from(at.line()).unwrap_or(0),
+        column: u32::try_from(at.column()).unwrap_or(0),
+        glob,
+    })
 }
 
 /// Parses `10MiB`, `512K`, `2MB`, `1000` (bytes). Units are powers of 1024; `0` means no limit.

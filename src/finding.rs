@@ -56,6 +56,14 @@ pub struct Finding {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<SecretView>,
     pub fingerprint: String,
+    /// Keyed hash of the secret alone (no rule, no path), for secret findings: what a baseline
+    /// recognises a secret by after the file moves.
+    #[serde(skip)]
+    pub secret_hash: Option<String>,
+    /// Where a structural finding sits in its document's tree (`jobs.build.permissions`), for
+    /// findings about a node rather than a secret.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub node_path: Option<String>,
     pub tags: Vec<String>,
     /// The credential does not expire by itself (OWASP NHI7), by its format or its claims.
     pub long_lived: bool,
@@ -90,9 +98,73 @@ pub struct Provenance {
     pub commits: u64,
     /// Distinct paths that content was introduced at.
     pub paths: u64,
-    /// Whether the secret is still in HEAD's tree: `still-present` or `removed`.
+    /// Whether the secret is still in HEAD's tree: `still-present`, `removed` or
+    /// `not-on-default-branch`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Presence>,
+    /// For `removed`: the commit of HEAD's history whose tree no longer holds the secret.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub removed_in: Option<CommitInfo>,
+    /// For `not-on-default-branch`: the refs whose history holds it (at most
+    /// [`MAX_PROVENANCES`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub only_on: Vec<String>,
+    /// Every (commit, path) that introduced the content, oldest first; the first is the one
+    /// above. At most [`MAX_PROVENANCES`]; `provenances_total` counts them all.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub provenances: Vec<Introduction>,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub provenances_total: u64,
+}
+
+impl Provenance {
+    /// `only_on` for a sentence: `refs/heads/a, refs/heads/b, refs/heads/c and 3 more refs`.
+    pub fn only_on_text(&self) -> String {
+        const SHOWN: usize = 3;
+        let mut s = self
+            .only_on
+            .iter()
+            .take(SHOWN)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
+        if let Some(more) = self.only_on.len().checked_sub(SHOWN).filter(|n| *n > 0) {
+            s = format!(
+                "{s} and {more} more ref{}",
+                if more == 1 { "" } else { "s" }
+            );
+        }
+        s
+    }
+}
+
+/// How many introductions (and refs) a finding lists; the totals are always exact.
+pub const MAX_PROVENANCES: usize = 100;
+
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if signature"
+)]
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+/// A commit, as a provenance names it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct CommitInfo {
+    pub commit: String,
+    pub author: String,
+    pub email: String,
+    /// Author date, RFC 3339.
+    pub date: String,
+}
+
+/// One commit that introduced the content, at one path.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Introduction {
+    #[serde(flatten)]
+    pub commit: CommitInfo,
+    pub path: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -102,12 +174,16 @@ pub enum ProvenanceKind {
     Staged,
 }
 
-/// Whether a secret found in history is still at the tip of HEAD.
+/// Whether a secret found in history is still at the tip of HEAD (the default branch).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Presence {
+    /// HEAD's tree holds the secret, at this path or another.
     StillPresent,
+    /// HEAD's history held it and a later commit of that history took it out.
     Removed,
+    /// Neither HEAD's tree nor its history holds it: only other refs do.
+    NotOnDefaultBranch,
 }
 
 impl Presence {
@@ -115,6 +191,7 @@ impl Presence {
         match self {
             Presence::StillPresent => "still-present",
             Presence::Removed => "removed",
+            Presence::NotOnDefaultBranch => "not-on-default-branch",
         }
     }
 }
@@ -140,6 +217,41 @@ impl Finding {
             &self.rule_id,
             &self.fingerprint,
         )
+    }
+
+    /// What a baseline knows this finding by: for a secret, the rule and the secret's keyed hash
+    /// (a move, a rename or an edit elsewhere keeps it); for a structural finding, the rule, the
+    /// path and the node's path in the document; otherwise the rule, the path and the trimmed
+    /// snippet. Never a line number, never the secret.
+    pub fn baseline_key(&self) -> String {
+        self.baseline_key_at(&self.path)
+    }
+
+    /// [`Finding::baseline_key`] with `path` standing for the finding's path: the path relative
+    /// to the scan root, so the key does not depend on where the scan ran from.
+    pub fn baseline_key_at(&self, path: &str) -> String {
+        let mut h = blake3::Hasher::new_keyed(&BASELINE_KEY);
+        h.update(self.rule_id.as_bytes());
+        h.update(&[0]);
+        match (&self.secret_hash, &self.node_path) {
+            (Some(secret), _) => {
+                h.update(b"secret\0");
+                h.update(secret.as_bytes());
+            }
+            (None, Some(node)) => {
+                h.update(b"node\0");
+                h.update(path.as_bytes());
+                h.update(&[0]);
+                h.update(node.as_bytes());
+            }
+            (None, None) => {
+                h.update(b"snippet\0");
+                h.update(path.as_bytes());
+                h.update(&[0]);
+                h.update(self.snippet.trim().as_bytes());
+            }
+        }
+        h.finalize().to_hex()[..32].to_owned()
     }
 }
 
@@ -213,6 +325,15 @@ pub fn fingerprint(rule_id: &str, path: &str, content: &[u8]) -> String {
     h.update(&[0]);
     h.update(content);
     h.finalize().to_hex()[..32].to_owned()
+}
+
+/// Domain separation for secret hashes and baseline keys.
+const SECRET_KEY: [u8; 32] = *b"nhilint secret hash v1 key 2026!";
+const BASELINE_KEY: [u8; 32] = *b"nhilint baseline key v1 2026 ok!";
+
+/// A keyed hash of a secret alone, so the same secret is recognised at any path.
+pub fn secret_hash(secret: &[u8]) -> String {
+    blake3::keyed_hash(&SECRET_KEY, secret).to_hex()[..32].to_owned()
 }
 
 /// Characters of a secret that redaction keeps visible: at most 4, and at most a quarter of it.

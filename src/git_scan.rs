@@ -13,7 +13,8 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::finding::{
-    self, Finding, Level, Notification, Presence, Provenance, ProvenanceKind, VersionControl,
+    self, CommitInfo, Finding, Introduction, Level, MAX_PROVENANCES, Notification, Presence,
+    Provenance, ProvenanceKind, VersionControl,
 };
 use crate::scan::{self, Counts, Progress, Report, ScanOptions, Scanner, in_pool};
 use crate::source::history::{self, HistoryError, HistoryOptions};
@@ -104,6 +105,19 @@ fn scan_blob(
         out.counts.binary = true;
         return out;
     }
+    if history::is_lfs_pointer(&bytes) {
+        out.notifications.push(
+            Notification::new(
+                Level::Note,
+                "git-lfs-pointer",
+                format!(
+                    "{path}: Git LFS pointer, not scanned: the content is in LFS storage, not in git (scan a checkout with the LFS objects)"
+                ),
+            )
+            .at(path, None, None),
+        );
+        return out;
+    }
     out.counts.scanned = true;
     out.counts.bytes = bytes.len() as u64;
     let (findings, notes) = scanner.scan_bytes(path, &bytes, full);
@@ -141,6 +155,209 @@ fn version_control(repo: &gix::Repository, head: Option<gix::ObjectId>) -> Versi
     }
 }
 
+/// The secret keys of each blob read, and a way to read more on demand.
+struct BlobKeys<'a> {
+    scanner: &'a Scanner,
+    repo: &'a gix::Repository,
+    full: &'a ScanOptions,
+    known: HashMap<gix::ObjectId, Vec<String>>,
+}
+
+impl BlobKeys<'_> {
+    /// The keys of the secrets in blob `id` (shown as `path` if it has to be read now).
+    fn get(&mut self, id: gix::ObjectId, path: &str) -> &[String] {
+        let (scanner, repo, full) = (self.scanner, self.repo, self.full);
+        self.known
+            .entry(id)
+            .or_insert_with(|| blob_keys(scan_blob(scanner, repo, id, path, full).findings.iter()))
+    }
+}
+
+/// The distinct keys of a blob's findings.
+fn blob_keys<'a>(findings: impl Iterator<Item = &'a (Finding, String)>) -> Vec<String> {
+    let mut keys: Vec<String> = findings.map(|(_, k)| k.clone()).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+/// For each secret key in `pending` (secrets HEAD's tree lacks but its history held), the commit
+/// of HEAD's history that took it out. Walking HEAD's first-parent line back from HEAD, the first
+/// commit that drops a blob holding the secret from its first parent's tree is the one: every
+/// commit after it lacks the secret, or a later one would have dropped it. A secret that never
+/// reached that line (added and removed on a merged branch, or dropped by a merge) is looked for
+/// in the other parent links, newest first, each candidate checked against its whole tree.
+fn find_removals(
+    keys: &mut BlobKeys<'_>,
+    listed: &history::History,
+    ancestry: &history::Ancestry,
+    mut pending: HashSet<String>,
+) -> HashMap<String, gix::ObjectId> {
+    let repo = keys.repo;
+    let mut found = HashMap::new();
+    let line = ancestry.first_parent_line();
+    for pair in line.windows(2) {
+        if pending.is_empty() {
+            return found;
+        }
+        // What the listing recorded, if it knows every blob; else the diff again, with paths.
+        let recorded = listed
+            .dropped
+            .get(&pair[0])
+            .filter(|ids| ids.iter().all(|id| keys.known.contains_key(id)));
+        let dropped: Vec<gix::ObjectId> = match recorded {
+            Some(ids) => ids.clone(),
+            None => match history::dropped_blobs(repo, pair[0], pair[1]) {
+                Ok(d) => d
+                    .into_iter()
+                    .map(|(path, id)| {
+                        keys.get(id, &path);
+                        id
+                    })
+                    .collect(),
+                Err(_) => continue,
+            },
+        };
+        for id in dropped {
+            for k in keys.known.get(&id).into_iter().flatten() {
+                if pending.remove(k) {
+                    found.insert(k.clone(), pair[0]);
+                }
+            }
+        }
+    }
+    let on_line: HashSet<&gix::ObjectId> = line.iter().collect();
+    for c in &ancestry.order {
+        for (i, p) in ancestry.parents[c].iter().enumerate() {
+            if pending.is_empty() {
+                return found;
+            }
+            if (i == 0 && on_line.contains(c)) || !ancestry.contains(p) {
+                continue;
+            }
+            let Ok(dropped) = history::dropped_blobs(repo, *c, *p) else {
+                continue;
+            };
+            let mut candidates: Vec<String> = Vec::new();
+            for (path, id) in dropped {
+                candidates.extend(
+                    keys.get(id, &path)
+                        .iter()
+                        .filter(|k| pending.contains(*k))
+                        .cloned(),
+                );
+            }
+            if candidates.is_empty() {
+                continue;
+            }
+            let Ok(tree) = history::tree_blobs(repo, *c) else {
+                continue;
+            };
+            let held: HashSet<&String> = tree
+                .values()
+                .filter_map(|id| keys.known.get(id))
+                .flatten()
+                .collect();
+            for k in candidates {
+                if !held.contains(&k) && pending.remove(&k) {
+                    found.insert(k, *c);
+                }
+            }
+        }
+    }
+    found
+}
+
+fn commit_info(c: &history::CommitMeta) -> CommitInfo {
+    CommitInfo {
+        commit: c.id.to_string(),
+        author: c.author.clone(),
+        email: c.email.clone(),
+        date: history::rfc3339(c.seconds, c.offset),
+    }
+}
+
+/// The findings of one fingerprint across history: the blobs that hold it, the oldest first.
+struct Group {
+    key: String,
+    blobs: Vec<usize>,
+}
+
+/// Every (commit, path) that introduced any of `blobs`, oldest first, without repeats.
+fn introductions(listed: &history::History, blobs: &[usize]) -> Vec<history::Intro> {
+    let mut all: Vec<history::Intro> = blobs
+        .iter()
+        .flat_map(|b| listed.blobs[*b].intros.iter().copied())
+        .collect();
+    all.sort_unstable_by(|a, b| {
+        (a.commit, &listed.paths[a.path as usize]).cmp(&(b.commit, &listed.paths[b.path as usize]))
+    });
+    all.dedup();
+    all
+}
+
+/// The provenance of a group: its introductions and whether HEAD still holds the secret.
+fn group_provenance(
+    listed: &history::History,
+    repo: &gix::Repository,
+    group: &Group,
+    status: Presence,
+    removed_in: Option<gix::ObjectId>,
+    only_on: Vec<String>,
+) -> Provenance {
+    let intros = introductions(listed, &group.blobs);
+    let first = listed.blobs[group.blobs[0]].commit;
+    let commits: HashSet<u32> = intros.iter().map(|i| i.commit).collect();
+    let paths: HashSet<u32> = intros.iter().map(|i| i.path).collect();
+    let c = &listed.commits[first];
+    Provenance {
+        kind: ProvenanceKind::Commit,
+        commit: Some(c.id.to_string()),
+        author: Some(c.author.clone()),
+        email: Some(c.email.clone()),
+        date: Some(history::rfc3339(c.seconds, c.offset)),
+        path: listed.blobs[group.blobs[0]].path.clone(),
+        commits: commits.len() as u64,
+        paths: paths.len() as u64,
+        status: Some(status),
+        removed_in: removed_in
+            .and_then(|id| history::commit_meta(repo, id).ok())
+            .map(|m| commit_info(&m)),
+        only_on: only_on.into_iter().take(MAX_PROVENANCES).collect(),
+        provenances: intros
+            .iter()
+            .take(MAX_PROVENANCES)
+            .map(|i| Introduction {
+                commit: commit_info(&listed.commits[i.commit as usize]),
+                path: listed.paths[i.path as usize].clone(),
+            })
+            .collect(),
+        provenances_total: intros.len() as u64,
+    }
+}
+
+/// What a finding's message adds about its place in history.
+fn history_message(p: &Provenance) -> Option<String> {
+    const ROTATE: &str = "revoke and rotate it, rewriting history is not enough";
+    match p.status? {
+        Presence::StillPresent => None,
+        Presence::Removed => Some(match &p.removed_in {
+            Some(r) => format!(
+                "; removed from HEAD in commit {} but still in git history: {ROTATE}",
+                &r.commit[..r.commit.len().min(12)]
+            ),
+            None => format!("; removed from HEAD but still in git history: {ROTATE}"),
+        }),
+        Presence::NotOnDefaultBranch if p.only_on.is_empty() => Some(format!(
+            "; not in HEAD's history but in the repository's: {ROTATE}"
+        )),
+        Presence::NotOnDefaultBranch => Some(format!(
+            "; not in HEAD, only on {}, but in git history: {ROTATE}",
+            p.only_on_text()
+        )),
+    }
+}
+
 /// Scans the history of the repository at `root` selected by `hopts`.
 pub fn scan_history(
     scanner: &Scanner,
@@ -163,7 +380,7 @@ pub fn scan_history(
             .par_iter()
             .enumerate()
             .map_init(
-                || history::thread_local(sync),
+                || history::blob_reader(sync),
                 |repo, (i, b)| {
                     let mut r = scan_blob(scanner, repo, b.id, &b.path, &full);
                     r.blob = i;
@@ -194,100 +411,137 @@ pub fn scan_history(
     let head_ids: HashSet<gix::ObjectId> = head_blobs.values().copied().collect();
 
     // Secrets at the tip of HEAD: from blobs already scanned, and (for a range) the others.
-    let mut present: HashSet<String> = HashSet::new();
-    let mut scanned_ids = HashSet::new();
+    let mut keys = BlobKeys {
+        scanner,
+        repo: &repo,
+        full: &full,
+        known: HashMap::with_capacity(results.len()),
+    };
     for r in &results {
-        let id = listed.blobs[r.blob].id;
-        scanned_ids.insert(id);
-        if head_ids.contains(&id) {
-            present.extend(r.findings.iter().map(|(_, k)| k.clone()));
-        }
+        keys.known
+            .insert(listed.blobs[r.blob].id, blob_keys(r.findings.iter()));
     }
     let any_findings = results.iter().any(|r| !r.findings.is_empty());
     if any_findings {
         let rest: Vec<(&String, gix::ObjectId)> = head_blobs
             .iter()
-            .filter(|(_, id)| !scanned_ids.contains(*id))
+            .filter(|(_, id)| !keys.known.contains_key(*id))
             .map(|(p, id)| (p, *id))
             .collect();
-        let keys: Vec<String> = in_pool(opts.walk.threads, || {
+        let scanned: Vec<(gix::ObjectId, Vec<String>)> = in_pool(opts.walk.threads, || {
             rest.par_iter()
                 .map_init(
-                    || history::thread_local(sync),
+                    || history::blob_reader(sync),
                     |repo, (path, id)| {
-                        scan_blob(scanner, repo, *id, path, &full)
-                            .findings
-                            .into_iter()
-                            .map(|(_, k)| k)
-                            .collect::<Vec<_>>()
+                        let r = scan_blob(scanner, repo, *id, path, &full);
+                        (*id, blob_keys(r.findings.iter()))
                     },
                 )
-                .flatten()
                 .collect()
         });
-        present.extend(keys);
+        keys.known.extend(scanned);
     }
+    let present: HashSet<&String> = head_ids
+        .iter()
+        .filter_map(|id| keys.known.get(id))
+        .flatten()
+        .collect();
+    let present: HashSet<String> = present.into_iter().cloned().collect();
 
     // One finding per fingerprint: the occurrences in the oldest blob that holds it.
-    let order = |blob: usize| {
-        let c = &listed.commits[listed.blobs[blob].commit];
-        (c.committed, c.seconds, c.id)
-    };
-    let mut best: HashMap<String, (usize, u64, u64)> = HashMap::new();
+    let mut groups: HashMap<String, Group> = HashMap::new();
     for r in &results {
         r.counts.add_to(&mut report.stats);
-        let b = &listed.blobs[r.blob];
         let mut seen = HashSet::new();
-        for (f, _) in &r.findings {
+        for (f, key) in &r.findings {
             if !seen.insert(f.fingerprint.as_str()) {
                 continue;
             }
-            let e = best.entry(f.fingerprint.clone()).or_insert((r.blob, 0, 0));
-            if order(r.blob) < order(e.0) {
-                e.0 = r.blob;
-            }
-            e.1 += b.commits;
-            e.2 = e.2.max(b.paths);
+            groups
+                .entry(f.fingerprint.clone())
+                .or_insert_with(|| Group {
+                    key: key.clone(),
+                    blobs: Vec::new(),
+                })
+                .blobs
+                .push(r.blob);
         }
     }
+    for g in groups.values_mut() {
+        g.blobs
+            .sort_unstable_by_key(|b| (listed.blobs[*b].commit, *b));
+    }
+
+    // Not in HEAD's tree: removed from HEAD's history, or never in it.
+    let mut ancestry = None;
+    let mut children = None;
+    let mut status: HashMap<&str, (Presence, Vec<String>)> = HashMap::new();
+    let mut pending = HashSet::new();
+    for (fp, g) in &groups {
+        if present.contains(&g.key) {
+            status.insert(fp, (Presence::StillPresent, Vec::new()));
+            continue;
+        }
+        let ancestry = ancestry.get_or_insert_with(|| {
+            listed.head_ancestry(&repo).unwrap_or_else(|e| {
+                report.notifications.push(Notification::new(
+                    Level::Error,
+                    "git-object-unreadable",
+                    format!("cannot walk HEAD's history: {e}"),
+                ));
+                history::Ancestry::default()
+            })
+        });
+        let commits: Vec<gix::ObjectId> = g
+            .blobs
+            .iter()
+            .flat_map(|b| listed.blobs[*b].intros.iter())
+            .map(|i| listed.commits[i.commit as usize].id)
+            .collect();
+        if commits.iter().any(|c| ancestry.contains(c)) {
+            pending.insert(g.key.clone());
+            status.insert(fp, (Presence::Removed, Vec::new()));
+        } else {
+            let children = children.get_or_insert_with(|| listed.children());
+            let refs = listed.tips_reaching(children, &commits);
+            status.insert(fp, (Presence::NotOnDefaultBranch, refs));
+        }
+    }
+    let removals = match &ancestry {
+        Some(a) if !pending.is_empty() => find_removals(&mut keys, &listed, a, pending),
+        _ => HashMap::new(),
+    };
+
+    let mut provenance: HashMap<&str, Provenance> = HashMap::new();
+    for (fp, g) in &groups {
+        let Some((presence, only_on)) = status.remove(fp.as_str()) else {
+            continue;
+        };
+        let removed_in = removals.get(&g.key).copied();
+        provenance.insert(
+            fp,
+            group_provenance(&listed, &repo, g, presence, removed_in, only_on),
+        );
+    }
     for r in results {
-        let b = &listed.blobs[r.blob];
-        let in_head = head_ids.contains(&b.id);
+        let in_head = head_ids.contains(&listed.blobs[r.blob].id);
         report.notifications.extend(
             r.notifications
                 .into_iter()
                 // Suppression notes about old versions of a file cannot be acted on.
                 .filter(|n| in_head || !n.code.starts_with("suppression-")),
         );
-        let c = &listed.commits[b.commit];
-        for (mut f, key) in r.findings {
-            let Some(&(blob, commits, paths)) = best.get(&f.fingerprint) else {
-                continue;
-            };
-            if blob != r.blob {
+        for (mut f, _) in r.findings {
+            if groups.get(&f.fingerprint).map(|g| g.blobs[0]) != Some(r.blob) {
                 continue;
             }
-            let status = if present.contains(&key) {
-                Presence::StillPresent
-            } else {
-                Presence::Removed
+            let Some(p) = provenance.get(f.fingerprint.as_str()) else {
+                continue;
             };
-            if status == Presence::Removed {
-                f.message.push_str(
-                    "; removed from HEAD but still in git history: revoke and rotate it, rewriting history is not enough",
-                );
+            if let Some(m) = history_message(p) {
+                f.message.push_str(&m);
             }
-            f.provenance = Some(Provenance {
-                kind: ProvenanceKind::Commit,
-                commit: Some(c.id.to_string()),
-                author: Some(c.author.clone()),
-                email: Some(c.email.clone()),
-                date: Some(history::rfc3339(c.seconds, c.offset)),
-                path: b.path.clone(),
-                commits,
-                paths,
-                status: Some(status),
-            });
+            f.provenance = Some(p.clone());
             report.findings.push(f);
         }
     }
@@ -346,6 +600,10 @@ pub fn scan_staged(
                 commits: 0,
                 paths: 1,
                 status: None,
+                removed_in: None,
+                only_on: Vec::new(),
+                provenances: Vec::new(),
+                provenances_total: 0,
             });
             report.findings.push(f);
         }

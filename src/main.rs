@@ -11,15 +11,22 @@ use std::time::{Duration, Instant};
 use ariadne::{Color, Config, IndexType, Label, Report as Diag, ReportKind, Source};
 use clap::Parser;
 
+use nhilint::baseline::{self, Baseline};
 use nhilint::check;
-use nhilint::cli::{Cli, Command, InstallHookArgs, PackArgs, RulesCommand, ScanArgs};
-use nhilint::config::{self, Policy};
+use nhilint::cli::{
+    BaselineCommand, BaselineWriteArgs, Cli, Command, ExceptionsArgs, InitArgs, InstallHookArgs,
+    PackArgs, RulesCommand, ScanArgs,
+};
+use nhilint::config::{self, ParseOptions, Policy};
 use nhilint::engine::validate::ValidateOptions;
+use nhilint::exceptions::{self, Date};
+use nhilint::finding::VersionControl;
 use nhilint::fixtures;
 use nhilint::git_scan::{self, GitReport};
+use nhilint::init::Outcome;
 use nhilint::report::{self, Format, human::HumanOptions};
 use nhilint::rules::{Confidence, LoadError, Matcher, Pack, Severity};
-use nhilint::scan::{Progress, ScanOptions, Scanner};
+use nhilint::scan::{Progress, Report, ScanOptions, Scanner};
 use nhilint::source::history::HistoryOptions;
 use nhilint::source::walk::{WalkOptions, display_path};
 
@@ -33,6 +40,9 @@ fn main() -> ExitCode {
         Command::Scan(args) => run_scan(&args),
         Command::Rules(cmd) => run_rules(cmd),
         Command::InstallHook(args) => install_hook(&args),
+        Command::Baseline(BaselineCommand::Write(args)) => baseline_write(&args),
+        Command::Exceptions(args) => list_exceptions(&args),
+        Command::Init(args) => run_init(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -161,26 +171,91 @@ fn config_path(args: &ScanArgs, roots: &[PathBuf]) -> Option<PathBuf> {
     candidate.is_file().then_some(candidate)
 }
 
-fn run_scan(args: &ScanArgs) -> Result<u8, Failure> {
+/// Today's date: `NHILINT_TODAY` (for tests) or the system clock's.
+fn today() -> Result<Date, Failure> {
+    match std::env::var(nhilint::cli::TODAY_VAR) {
+        Ok(v) => Date::parse(v.trim())
+            .map_err(|e| Failure::Message(format!("{}: {e}", nhilint::cli::TODAY_VAR))),
+        Err(_) => Ok(Date::today()),
+    }
+}
+
+/// A finished scan with the configuration's exceptions applied, and what its output needs.
+struct Scanned {
+    report: Report,
+    scanner: Scanner,
+    version_control: Option<VersionControl>,
+    commits: Option<u64>,
+    fail_on: Severity,
+    interactive: bool,
+    policy: Policy,
+    config_file: Option<PathBuf>,
+    /// Prefixes that make finding paths relative to the scan root.
+    prefixes: Vec<String>,
+    /// Findings each exception matched.
+    exception_counts: Vec<usize>,
+}
+
+impl Scanned {
+    fn relative(&self, path: &str) -> String {
+        baseline::root_relative(path, &self.prefixes)
+    }
+
+    /// The config's `baseline`, relative to the config file's directory.
+    fn configured_baseline(&self) -> Option<PathBuf> {
+        let b = self.policy.baseline.as_ref()?;
+        let dir = self
+            .config_file
+            .as_ref()
+            .and_then(|c| c.parent())
+            .unwrap_or(Path::new(""));
+        Some(dir.join(b))
+    }
+}
+
+fn scan_report(args: &ScanArgs) -> Result<Scanned, Failure> {
     let mut pack = load_pack(&args.pack)?;
     let roots = if args.paths.is_empty() {
         nhilint::scan::default_roots()
     } else {
         args.paths.clone()
     };
-    let policy = match config_path(args, &roots) {
+    let config_file = config_path(args, &roots);
+    let policy = match &config_file {
         Some(path) => {
-            let text = std::fs::read_to_string(&path).map_err(|e| {
+            let text = std::fs::read_to_string(path).map_err(|e| {
                 Failure::Message(format!("cannot read config {}: {e}", path.display()))
             })?;
-            Policy::parse(&display_path(&path), &text, &pack).map_err(|errs| {
+            let options = ParseOptions {
+                allow_permanent_exceptions: args.allow_permanent_exceptions,
+            };
+            Policy::parse_with(&display_path(path), &text, &pack, options).map_err(|errs| {
                 print_load_errors(&errs);
                 Failure::Printed
             })?
         }
         None => Policy::default(),
     };
+    // Rules switched off by config or --only still count as known to suppressions.
+    let known_ids: Vec<String> = pack
+        .rules
+        .iter()
+        .flat_map(|r| std::iter::once(r.id.clone()).chain(r.aliases.iter().cloned()))
+        .collect();
     policy.apply(&mut pack);
+    if !args.only.is_empty() {
+        if let Some(s) = args
+            .only
+            .iter()
+            .find(|s| !pack.rules.iter().any(|r| r.selected_by(s)))
+        {
+            return Err(Failure::Message(format!(
+                "--only {s}: no rule has this pack, category, tag or id (see `nhilint rules list`)"
+            )));
+        }
+        pack.rules
+            .retain(|r| args.only.iter().any(|s| r.selected_by(s)));
+    }
     let max_file_size = match &args.max_file_size {
         Some(s) => {
             config::parse_size(s).map_err(|e| Failure::Message(format!("--max-file-size: {e}")))?
@@ -209,7 +284,7 @@ fn run_scan(args: &ScanArgs) -> Result<u8, Failure> {
     if let Some(days) = policy.jwt_max_lifetime_days {
         validate.jwt_max_lifetime_days = days;
     }
-    let scanner = Scanner::with_options(pack, validate);
+    let scanner = Scanner::with_options(pack, validate).with_known_ids(known_ids);
 
     let interactive = io::stderr().is_terminal() && std::env::var_os("CI").is_none();
     let progress = Arc::new(Progress::default());
@@ -221,7 +296,7 @@ fn run_scan(args: &ScanArgs) -> Result<u8, Failure> {
         &opts,
         interactive.then_some(progress.as_ref()),
     );
-    let (report, version_control, commits) = match git {
+    let (mut report, version_control, commits) = match git {
         None => (
             scanner.scan(&opts, interactive.then_some(progress.as_ref())),
             None,
@@ -237,6 +312,89 @@ fn run_scan(args: &ScanArgs) -> Result<u8, Failure> {
     if let Some(t) = ticker {
         let _ = t.join();
     }
+    let prefixes = if run_git_scan_wanted(args) {
+        Vec::new()
+    } else {
+        baseline::root_prefixes(&opts.walk.roots)
+    };
+    let today = today()?;
+    let exception_counts =
+        exceptions::apply(&mut report.findings, &policy.exceptions, today, |p| {
+            baseline::root_relative(p, &prefixes)
+        });
+    report.notifications.extend(exceptions::notifications(
+        &policy.exceptions,
+        &exception_counts,
+        today,
+    ));
+    nhilint::scan::finish(&mut report);
+    Ok(Scanned {
+        report,
+        scanner,
+        version_control,
+        commits,
+        fail_on,
+        interactive,
+        policy,
+        config_file,
+        prefixes,
+        exception_counts,
+    })
+}
+
+/// Suppresses the findings in the baseline `file` and records (and warns about) stale entries.
+fn apply_baseline(scanned: &mut Scanned, file: &Path) -> Result<(), Failure> {
+    let shown = display_path(file);
+    let text = std::fs::read_to_string(file).map_err(|e| {
+        Failure::Message(format!(
+            "cannot read baseline {shown}: {e} (write one with `nhilint baseline write`)"
+        ))
+    })?;
+    let base = Baseline::parse(&text).map_err(|e| Failure::Message(format!("{shown}:{e}")))?;
+    let prefixes = &scanned.prefixes;
+    let stale = base.apply(&mut scanned.report.findings, &shown, |p| {
+        baseline::root_relative(p, prefixes)
+    });
+    if !stale.is_empty() {
+        const LISTED: usize = 5;
+        let mut list: Vec<String> = stale
+            .iter()
+            .take(LISTED)
+            .map(|e| format!("{} at {}", e.rule, e.path))
+            .collect();
+        if stale.len() > LISTED {
+            list.push(format!("and {} more", stale.len() - LISTED));
+        }
+        eprintln!(
+            "warning: {} entr{} of baseline {shown} match{} no finding (stale): {}; `nhilint baseline write` drops them",
+            stale.len(),
+            if stale.len() == 1 { "y" } else { "ies" },
+            if stale.len() == 1 { "es" } else { "" },
+            list.join(", ")
+        );
+    }
+    scanned.report.stale_baseline = Some(stale);
+    Ok(())
+}
+
+fn run_scan(args: &ScanArgs) -> Result<u8, Failure> {
+    let mut scanned = scan_report(args)?;
+    if let Some(file) = args
+        .baseline
+        .clone()
+        .or_else(|| scanned.configured_baseline())
+    {
+        apply_baseline(&mut scanned, &file)?;
+    }
+    let Scanned {
+        report,
+        scanner,
+        version_control,
+        commits,
+        fail_on,
+        interactive,
+        ..
+    } = scanned;
 
     let mut sink: Box<dyn Write> = match &args.output {
         Some(path) => Box::new(io::BufWriter::new(std::fs::File::create(path).map_err(
@@ -313,6 +471,11 @@ fn run_scan(args: &ScanArgs) -> Result<u8, Failure> {
     } else {
         0
     })
+}
+
+/// Whether the arguments ask for a scan of git content rather than the working tree.
+fn run_git_scan_wanted(args: &ScanArgs) -> bool {
+    args.git || args.staged || args.all_staged
 }
 
 /// A scan of git history or staged changes, when the arguments ask for one.
@@ -453,13 +616,25 @@ fn run_rules(cmd: RulesCommand) -> Result<u8, Failure> {
             if !r.aliases.is_empty() {
                 writeln!(out, "aliases:    {}", r.aliases.join(", "))?;
             }
-            let Matcher::Secret(m) = &r.matcher;
-            writeln!(
-                out,
-                "keywords:   {}\npattern:    {}",
-                m.keywords.join(", "),
-                m.regex.as_str()
-            )?;
+            match &r.matcher {
+                Matcher::Secret(m) => writeln!(
+                    out,
+                    "keywords:   {}\npattern:    {}",
+                    m.keywords.join(", "),
+                    m.regex.as_str()
+                )?,
+                Matcher::Structural(m) => {
+                    let kinds: Vec<&str> = m.applies_to.iter().map(|k| k.as_str()).collect();
+                    let select: Vec<&str> = m.select.iter().map(|p| p.source.as_str()).collect();
+                    writeln!(
+                        out,
+                        "applies to: {}\nselect:     {}\ncondition:  {}",
+                        kinds.join(", "),
+                        select.join(" | "),
+                        m.condition_source.as_deref().unwrap_or("true")
+                    )?;
+                }
+            }
             writeln!(
                 out,
                 "\n{}\n\nRemediation:\n{}\n\nReferences:",
@@ -546,6 +721,180 @@ fn run_rules(cmd: RulesCommand) -> Result<u8, Failure> {
             Ok(if outcome.passed() { 0 } else { EXIT_FINDINGS })
         }
     }
+}
+
+/// The arguments of a working-tree scan of `path` for commands that scan on the way.
+fn scan_args_for(
+    path: Option<&PathBuf>,
+    config: Option<&PathBuf>,
+    pack: &PackArgs,
+    allow_permanent_exceptions: bool,
+) -> Result<ScanArgs, Failure> {
+    let mut scan = ScanArgs::defaults().map_err(|e| Failure::Message(e.to_string()))?;
+    scan.paths = path.into_iter().cloned().collect();
+    scan.config = config.cloned();
+    scan.pack = pack.clone();
+    scan.allow_permanent_exceptions = allow_permanent_exceptions;
+    Ok(scan)
+}
+
+/// Warnings and errors of a scan whose report is not printed.
+fn print_problems(report: &Report) {
+    for n in report
+        .notifications
+        .iter()
+        .filter(|n| n.level > nhilint::finding::Level::Note)
+    {
+        eprintln!("{}: {}", n.level, n.message);
+    }
+}
+
+/// `nhilint baseline write`: scans and records the open findings.
+fn baseline_write(args: &BaselineWriteArgs) -> Result<u8, Failure> {
+    let mut scan = scan_args_for(
+        args.path.as_ref(),
+        args.config.as_ref(),
+        &args.pack,
+        args.allow_permanent_exceptions,
+    )?;
+    scan.min_confidence = args.min_confidence;
+    scan.exclude.clone_from(&args.exclude);
+    let scanned = scan_report(&scan)?;
+    print_problems(&scanned.report);
+    let base = Baseline::from_findings(&scanned.report.findings, |p| scanned.relative(p));
+    let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
+    let root_dir = if root.is_dir() {
+        root
+    } else {
+        root.parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    };
+    let out = args
+        .output
+        .clone()
+        .or_else(|| scanned.configured_baseline())
+        .unwrap_or_else(|| root_dir.join(baseline::FILE_NAME));
+    std::fs::write(&out, base.to_json())
+        .map_err(|e| Failure::Message(format!("cannot write {}: {e}", out.display())))?;
+    let n = base.entries.len();
+    println!(
+        "wrote {n} baseline entr{} to {}",
+        if n == 1 { "y" } else { "ies" },
+        display_path(&out)
+    );
+    Ok(if scanned.report.has_errors() {
+        EXIT_ERROR
+    } else {
+        0
+    })
+}
+
+/// `nhilint exceptions`: the configuration's exceptions, with days to expiry and the findings
+/// each suppresses (from a scan).
+fn list_exceptions(args: &ExceptionsArgs) -> Result<u8, Failure> {
+    let scan = scan_args_for(
+        args.path.as_ref(),
+        args.config.as_ref(),
+        &args.pack,
+        args.allow_permanent_exceptions,
+    )?;
+    let scanned = scan_report(&scan)?;
+    print_problems(&scanned.report);
+    let list = &scanned.policy.exceptions;
+    let config = scanned
+        .config_file
+        .as_ref()
+        .map_or_else(|| config::FILE_NAME.to_owned(), |c| display_path(c));
+    if list.is_empty() {
+        println!("no exceptions in {config}");
+        return Ok(if scanned.report.has_errors() {
+            EXIT_ERROR
+        } else {
+            0
+        });
+    }
+    let today = today()?;
+    let mut rows = vec![[
+        "EXCEPTION".to_owned(),
+        "MATCHES".to_owned(),
+        "OWNER".to_owned(),
+        "EXPIRES".to_owned(),
+        "STATUS".to_owned(),
+        "SUPPRESSES".to_owned(),
+        "REASON".to_owned(),
+    ]];
+    for (e, &n) in list.iter().zip(&scanned.exception_counts) {
+        let status = match e.expires.map(|d| today.days_until(d)) {
+            None => "permanent".to_owned(),
+            Some(0) => "expires today".to_owned(),
+            Some(1) => "1 day left".to_owned(),
+            Some(d) if d > 0 => format!("{d} days left"),
+            Some(-1) => "expired 1 day ago".to_owned(),
+            Some(d) => format!("expired {} days ago", -d),
+        };
+        let findings = if e.expired(today) {
+            format!("0 ({n} returned)")
+        } else {
+            n.to_string()
+        };
+        rows.push([
+            format!("{}:{}:{}", e.file, e.line, e.column),
+            e.describe(),
+            e.owner.clone(),
+            e.expires.map_or_else(|| "-".to_owned(), |d| d.to_string()),
+            status,
+            findings,
+            e.reason.clone(),
+        ]);
+    }
+    let mut widths = [0usize; 7];
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = io::stdout().lock();
+    for row in &rows {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(widths)
+            .map(|(cell, w)| format!("{cell:w$}"))
+            .collect();
+        writeln!(out, "{}", cells.join("  ").trim_end())?;
+    }
+    Ok(if scanned.report.has_errors() {
+        EXIT_ERROR
+    } else {
+        0
+    })
+}
+
+/// `nhilint init`: writes the adoption files, leaving existing ones alone.
+fn run_init(args: &InitArgs) -> Result<u8, Failure> {
+    let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
+    if !root.is_dir() {
+        return Err(Failure::Message(format!(
+            "{} is not a directory",
+            root.display()
+        )));
+    }
+    let done = nhilint::init::run(&root)
+        .map_err(|e| Failure::Message(format!("init in {}: {e}", root.display())))?;
+    for d in done {
+        let p = display_path(&d.path);
+        match d.outcome {
+            Outcome::Written => println!("wrote {p}"),
+            Outcome::Exists => println!("{p}: exists, left alone"),
+            Outcome::Appended => println!("{p}: exists, appended the nhilint hook to its repos"),
+            Outcome::AlreadyConfigured => {
+                println!("{p}: exists and already runs nhilint, left alone");
+            }
+            Outcome::AddByHand(entry) => println!(
+                "{p}: exists, left alone: add this to its `repos:` list yourself:\n{entry}"
+            ),
+        }
+    }
+    Ok(0)
 }
 
 /// `nhilint install-hook`: writes a pre-commit hook that runs `nhilint scan --staged`.

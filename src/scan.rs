@@ -11,6 +11,7 @@ use rayon::prelude::*;
 
 use crate::document::span::LineIndex;
 use crate::document::suppress::{self, Suppression};
+use crate::engine::policy::{PolicyMatch, StructuralEngine};
 use crate::engine::validate::ValidateOptions;
 use crate::engine::{Match, SecretEngine};
 use crate::finding::{self, Finding, Level, Notification, Suppressed, SuppressionKind};
@@ -62,6 +63,8 @@ pub struct Report {
     pub findings: Vec<Finding>,
     pub notifications: Vec<Notification>,
     pub stats: Stats,
+    /// With `--baseline`: the baseline's entries that match no finding.
+    pub stale_baseline: Option<Vec<crate::baseline::Entry>>,
 }
 
 impl Report {
@@ -83,6 +86,10 @@ impl Report {
 pub struct Scanner {
     pack: Pack,
     secrets: SecretEngine,
+    structural: StructuralEngine,
+    /// Rule ids a suppression may name without a warning: the pack's, plus rules left out by
+    /// config or `--only` (empty: the pack's only).
+    known_ids: std::collections::HashSet<String>,
 }
 
 /// What one scanned item (a file or a blob) adds to the stats.
@@ -138,7 +145,20 @@ impl Scanner {
 
     pub fn with_options(pack: Pack, options: ValidateOptions) -> Self {
         let secrets = SecretEngine::with_options(&pack, options);
-        Scanner { pack, secrets }
+        let structural = StructuralEngine::new(&pack);
+        Scanner {
+            pack,
+            secrets,
+            structural,
+            known_ids: std::collections::HashSet::new(),
+        }
+    }
+
+    /// Also accept these rule ids in suppressions (rules the scan left out on purpose).
+    #[must_use]
+    pub fn with_known_ids(mut self, ids: Vec<String>) -> Self {
+        self.known_ids.extend(ids);
+        self
     }
 
     pub fn pack(&self) -> &Pack {
@@ -235,10 +255,30 @@ impl Scanner {
     ) -> (Vec<Finding>, Vec<Notification>) {
         let matches = self.secrets.scan(bytes);
         let has_marker = memchr::memmem::find(bytes, suppress::MARKER).is_some();
-        if matches.is_empty() && !has_marker {
+        let structural = self.structural.scan(path, bytes);
+        if matches.is_empty()
+            && structural.matches.is_empty()
+            && structural.parse_error.is_none()
+            && !has_marker
+        {
             return (Vec::new(), Vec::new());
         }
         let index = LineIndex::new(bytes);
+        let mut notes = Vec::new();
+        if let Some((offset, message)) = &structural.parse_error {
+            let at = index.position(bytes, *offset);
+            notes.push(
+                Notification::new(
+                    Level::Error,
+                    "document-unparsable",
+                    format!(
+                        "{path}:{}:{}: cannot parse: {message}; only secret rules ran on this file",
+                        at.line, at.column
+                    ),
+                )
+                .at(path, Some(at.line), Some(at.column)),
+            );
+        }
         let mut suppressions = if has_marker {
             find_suppressions(bytes, &index)
         } else {
@@ -246,10 +286,31 @@ impl Scanner {
         };
         let mut used = vec![false; suppressions.len()];
         let spans: Vec<std::ops::Range<usize>> = matches.iter().map(|m| m.secret.clone()).collect();
-        let mut findings = Vec::new();
-        for m in &matches {
+        let mut candidates: Vec<(usize, Finding)> = matches
+            .iter()
+            .map(|m| {
+                (
+                    m.rule,
+                    self.to_finding(path, bytes, &spans, &index, m, opts.show_secrets),
+                )
+            })
+            .collect();
+        for m in &structural.matches {
             let rule = &self.pack.rules[m.rule];
-            let mut finding = self.to_finding(path, bytes, &spans, &index, m, opts.show_secrets);
+            // A literal credential in a document is the secret rules' finding: report it once,
+            // at the secret, with the secret rule's precision.
+            if rule.category == crate::rules::Category::Secret
+                && spans
+                    .iter()
+                    .any(|s| s.start < m.span.end && m.span.start < s.end)
+            {
+                continue;
+            }
+            candidates.push((m.rule, self.policy_finding(path, bytes, &spans, &index, m)));
+        }
+        let mut findings = Vec::new();
+        for (rule_index, mut finding) in candidates {
+            let rule = &self.pack.rules[rule_index];
             let ids: Vec<&str> = std::iter::once(rule.id.as_str())
                 .chain(rule.aliases.iter().map(String::as_str))
                 .collect();
@@ -272,7 +333,6 @@ impl Scanner {
                 findings.push(finding);
             }
         }
-        let mut notes = Vec::new();
         for (s, used) in suppressions.drain(..).zip(used) {
             let at = |level, code, msg: String| {
                 Notification::new(
@@ -291,7 +351,7 @@ impl Scanner {
                 continue;
             }
             for id in &s.rule_ids {
-                if self.pack.get(id).is_none() {
+                if self.pack.get(id).is_none() && !self.known_ids.contains(id.as_str()) {
                     notes.push(at(
                         Level::Warning,
                         "suppression-unknown-rule",
@@ -306,7 +366,12 @@ impl Scanner {
                     format!("suppression of `{}` gives no reason: write `nhilint:ignore[{}] why it is safe`", s.rule_ids.join(", "), s.rule_ids.join(", ")),
                 ));
             }
-            if !used {
+            // A suppression of rules this scan did not run cannot be judged unused.
+            let ran = s.rule_ids.is_empty()
+                || s.rule_ids
+                    .iter()
+                    .any(|id| self.pack.get(id).is_some() || !self.known_ids.contains(id.as_str()));
+            if !used && ran {
                 notes.push(at(
                     Level::Warning,
                     "suppression-unused",
@@ -318,6 +383,51 @@ impl Scanner {
             }
         }
         (findings, notes)
+    }
+
+    /// A finding of a structural rule, at the node it points to.
+    fn policy_finding(
+        &self,
+        path: &str,
+        bytes: &[u8],
+        secrets: &[std::ops::Range<usize>],
+        index: &LineIndex,
+        m: &PolicyMatch,
+    ) -> Finding {
+        let test_path = is_test_path(path);
+        let rule = &self.pack.rules[m.rule];
+        let start = index.position(bytes, m.span.start);
+        let end = index.position(bytes, m.span.end);
+        let line = index.line_range(bytes, start.line);
+        let (snippet, snippet_column) = snippet(bytes, index, line, m.span.start, secrets);
+        Finding {
+            rule_id: rule.id.clone(),
+            rule_name: rule.name.clone(),
+            category: rule.category,
+            severity: rule.severity,
+            confidence: if test_path {
+                rule.confidence.lower()
+            } else {
+                rule.confidence
+            },
+            message: m.message.clone(),
+            path: path.to_owned(),
+            line: start.line,
+            column: start.column,
+            end_line: end.line,
+            end_column: end.column,
+            snippet,
+            snippet_column,
+            secret: None,
+            fingerprint: finding::fingerprint(&rule.id, path, m.node_path.as_bytes()),
+            secret_hash: None,
+            node_path: Some(m.node_path.clone()),
+            tags: rule.tags.clone(),
+            long_lived: rule.tags.iter().any(|t| t == LONG_LIVED_TAG),
+            note: test_path.then(|| TEST_PATH_NOTE.to_owned()),
+            suppressed: None,
+            provenance: None,
+        }
     }
 
     fn to_finding(
@@ -360,6 +470,8 @@ impl Scanner {
             snippet_column,
             secret: Some(view),
             fingerprint: finding::fingerprint(&rule.id, path, secret),
+            secret_hash: Some(finding::secret_hash(secret)),
+            node_path: None,
             tags: rule.tags.clone(),
             long_lived: m
                 .long_lived

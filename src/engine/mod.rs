@@ -3,6 +3,7 @@
 
 mod decode;
 pub mod filter;
+pub mod policy;
 mod secret;
 pub mod validate;
 

@@ -54,7 +54,9 @@ impl SecretEngine {
         let mut words: Vec<String> = Vec::new();
         let mut triggers: Vec<Vec<usize>> = Vec::new();
         for (index, rule) in pack.rules.iter().enumerate() {
-            let Matcher::Secret(m) = &rule.matcher;
+            let Matcher::Secret(m) = &rule.matcher else {
+                continue;
+            };
             let slot = rules.len();
             for k in &m.keywords {
                 if let Some(i) = words.iter().position(|w| w == k) {

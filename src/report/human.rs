@@ -9,7 +9,7 @@ use ariadne::{Color, Config, Label, Report as Diag, ReportKind, Source};
 
 use std::fmt::Write as _;
 
-use crate::finding::{Finding, Level, Presence, ProvenanceKind};
+use crate::finding::{Finding, Level, Presence, ProvenanceKind, SuppressionKind};
 use crate::rules::{Pack, Severity};
 use crate::scan::Report;
 
@@ -105,6 +105,14 @@ fn strip_ansi(bytes: &[u8]) -> Vec<u8> {
     out
 }
 
+/// What a history finding no longer at the tip of HEAD asks for.
+const ROTATE: &str = "still in history: rotate it; rewriting history is not enough";
+
+/// A commit id cut to 12 hex digits.
+fn short_id(id: &str) -> &str {
+    &id[..id.len().min(12)]
+}
+
 /// Facts about the credential beyond the rule: validation and lifetime.
 fn notes(f: &Finding) -> Vec<String> {
     let mut notes = Vec::new();
@@ -119,15 +127,17 @@ fn notes(f: &Finding) -> Vec<String> {
             ProvenanceKind::Commit => {
                 let mut note = format!(
                     "introduced in commit {} by {} <{}> on {}",
-                    p.commit.as_deref().map_or("?", |c| &c[..c.len().min(12)]),
+                    p.commit.as_deref().map_or("?", short_id),
                     p.author.as_deref().unwrap_or("?"),
                     p.email.as_deref().unwrap_or("?"),
                     p.date.as_deref().unwrap_or("?"),
                 );
-                if p.commits > 1 || p.paths > 1 {
+                if p.provenances_total > 1 {
+                    let more = p.provenances_total - 1;
                     let _ = write!(
                         note,
-                        "; in {} commit{} and {} path{}",
+                        ", and {more} more time{} ({} commit{}, {} path{})",
+                        if more == 1 { "" } else { "s" },
                         p.commits,
                         if p.commits == 1 { "" } else { "s" },
                         p.paths,
@@ -135,11 +145,25 @@ fn notes(f: &Finding) -> Vec<String> {
                     );
                 }
                 notes.push(note);
-                if p.status == Some(Presence::Removed) {
-                    notes.push(
-                        "removed from HEAD, still in history: rotate it; rewriting history is not enough"
-                            .to_owned(),
-                    );
+                match p.status {
+                    Some(Presence::Removed) => notes.push(match &p.removed_in {
+                        Some(r) => format!(
+                            "removed from HEAD in commit {} by {} <{}> on {}, {ROTATE}",
+                            short_id(&r.commit),
+                            r.author,
+                            r.email,
+                            r.date
+                        ),
+                        None => format!("removed from HEAD, {ROTATE}"),
+                    }),
+                    Some(Presence::NotOnDefaultBranch) if p.only_on.is_empty() => {
+                        notes.push(format!("not in HEAD's history, {ROTATE}"));
+                    }
+                    Some(Presence::NotOnDefaultBranch) => notes.push(format!(
+                        "not in HEAD, only on {}, {ROTATE}",
+                        p.only_on_text()
+                    )),
+                    Some(Presence::StillPresent) | None => {}
                 }
             }
             ProvenanceKind::Staged => notes.push("staged for the next commit".to_owned()),
@@ -185,9 +209,6 @@ pub fn write(
     if !counts.is_empty() {
         write!(out, " ({})", counts.join(", "))?;
     }
-    if suppressed > 0 {
-        write!(out, ", {suppressed} suppressed")?;
-    }
     if errors > 0 {
         write!(
             out,
@@ -195,7 +216,25 @@ pub fn write(
             if errors == 1 { "" } else { "s" }
         )?;
     }
-    writeln!(out)
+    writeln!(out)?;
+    if suppressed > 0 {
+        let external = report
+            .findings
+            .iter()
+            .filter(|f| {
+                f.suppressed
+                    .as_ref()
+                    .is_some_and(|s| s.kind == SuppressionKind::External)
+            })
+            .count();
+        writeln!(
+            out,
+            "{suppressed} finding{} suppressed ({} inline, {external} baseline/exception)",
+            if suppressed == 1 { "" } else { "s" },
+            suppressed - external
+        )?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -6,7 +6,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::finding::{Finding, Notification};
+use crate::baseline::Entry;
+use crate::finding::{Finding, Notification, SuppressionKind};
 use crate::rules::Pack;
 use crate::scan::{Report, Stats};
 
@@ -20,6 +21,9 @@ struct Document<'a> {
     summary: Summary<'a>,
     findings: Vec<JsonFinding<'a>>,
     notifications: &'a [Notification],
+    /// With `--baseline`: entries that match no finding any more.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stale_baseline_entries: Option<&'a [Entry]>,
 }
 
 #[derive(Serialize)]
@@ -32,6 +36,12 @@ struct Tool {
 struct Summary<'a> {
     findings: usize,
     suppressed: usize,
+    /// Suppressed by a comment next to the finding.
+    suppressed_in_source: usize,
+    /// Suppressed by the configuration's exceptions or a baseline.
+    suppressed_external: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stale_baseline_entries: Option<usize>,
     by_severity: std::collections::BTreeMap<&'static str, usize>,
     #[serde(flatten)]
     stats: &'a Stats,
@@ -67,6 +77,15 @@ pub fn write(report: &Report, pack: &Pack, out: &mut dyn Write) -> io::Result<()
         .iter()
         .filter(|f| f.suppressed.is_some())
         .count();
+    let external = report
+        .findings
+        .iter()
+        .filter(|f| {
+            f.suppressed
+                .as_ref()
+                .is_some_and(|s| s.kind == SuppressionKind::External)
+        })
+        .count();
     let doc = Document {
         schema_version: SCHEMA_VERSION,
         tool: Tool {
@@ -76,6 +95,9 @@ pub fn write(report: &Report, pack: &Pack, out: &mut dyn Write) -> io::Result<()
         summary: Summary {
             findings: report.findings.len() - suppressed,
             suppressed,
+            suppressed_in_source: suppressed - external,
+            suppressed_external: external,
+            stale_baseline_entries: report.stale_baseline.as_ref().map(Vec::len),
             by_severity: super::by_severity(&report.findings)
                 .into_iter()
                 .map(|(s, n)| (s.0.as_str(), n))
@@ -84,6 +106,7 @@ pub fn write(report: &Report, pack: &Pack, out: &mut dyn Write) -> io::Result<()
         },
         findings,
         notifications: &report.notifications,
+        stale_baseline_entries: report.stale_baseline.as_deref(),
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     out.write_all(b"\n")

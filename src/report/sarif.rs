@@ -9,7 +9,7 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use crate::finding::{Finding, Level, ProvenanceKind, SuppressionKind, VersionControl};
+use crate::finding::{CommitInfo, Finding, Level, ProvenanceKind, SuppressionKind, VersionControl};
 use crate::rules::{Pack, Rule, Severity};
 use crate::scan::Report;
 
@@ -97,6 +97,11 @@ fn artifact_location(path: &str) -> Value {
     }
 }
 
+/// A commit as result properties name it (the keys of the finding's own provenance).
+fn commit_json(c: &CommitInfo) -> Value {
+    json!({ "commit": c.commit, "author": c.author, "authorEmail": c.email, "date": c.date })
+}
+
 fn result(f: &Finding, rule_index: usize) -> Value {
     let mut r = json!({
         "ruleId": f.rule_id,
@@ -151,6 +156,24 @@ fn result(f: &Finding, rule_index: usize) -> Value {
         }
         if let Some(s) = p.status {
             props["status"] = json!(s.as_str());
+        }
+        if let Some(r) = &p.removed_in {
+            props["removedIn"] = commit_json(r);
+        }
+        if !p.only_on.is_empty() {
+            props["onlyOn"] = json!(p.only_on);
+        }
+        if !p.provenances.is_empty() {
+            props["provenances"] = p
+                .provenances
+                .iter()
+                .map(|i| {
+                    let mut v = commit_json(&i.commit);
+                    v["path"] = json!(i.path);
+                    v
+                })
+                .collect();
+            props["provenancesTotal"] = json!(p.provenances_total);
         }
     }
     if let Some(s) = &f.suppressed {
@@ -229,6 +252,9 @@ pub fn write_with(
             "results": results,
         }],
     });
+    if let Some(stale) = &report.stale_baseline {
+        doc["runs"][0]["properties"] = json!({ "staleBaselineEntries": stale });
+    }
     if let Some(vc) = version_control {
         let mut v = json!({ "repositoryUri": vc.repository_uri });
         if let Some(rev) = &vc.revision_id {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde_saphyr::{Location, Spanned};
 
-use super::syntax::{RawFile, RawFilters, RawRule};
+use super::syntax::{RawExample, RawFile, RawFilters, RawRule};
 use super::{Category, Example, Filters, Matcher, Origin, Pack, Rule, SecretMatcher};
 
 /// Limit on a compiled rule regex, so one careless pattern cannot eat the machine's memory.
@@ -196,16 +196,51 @@ fn compile_rule(
         }
     }
 
-    let matcher = match raw.category {
-        Category::Secret => compile_secret(&id, &raw, &err, &mut errors),
-        Category::Privilege | Category::Ownership => {
-            errors.push(err(
-                raw.id.referenced,
-                format!("rule `{id}`: category `{}` needs a structural matcher, which this version does not support yet", raw.category),
-            ));
-            None
-        }
+    let structural = raw.select.is_some() || raw.condition.is_some() || raw.applies_to.is_some();
+    let matcher = if structural {
+        compile_structural(&id, &raw, &err, &mut errors)
+    } else if raw.category == Category::Secret {
+        compile_secret(&id, &raw, &err, &mut errors)
+    } else {
+        errors.push(err(
+            raw.id.referenced,
+            format!(
+                "rule `{id}`: a `{}` rule reads documents: it needs `applies_to`, `select` and `condition`",
+                raw.category
+            ),
+        ));
+        None
     };
+    for (what, list) in [
+        ("example", &raw.examples),
+        ("negative example", &raw.negative_examples),
+    ] {
+        for ex in list {
+            match (&ex.value, structural) {
+                (RawExample::Text(_), true) => errors.push(err(
+                    ex.referenced,
+                    format!("rule `{id}`: a structural rule's {what} is a document: `{{path, lines, text}}`"),
+                )),
+                (RawExample::Document(_), false) => errors.push(err(
+                    ex.referenced,
+                    format!("rule `{id}`: a secret rule's {what} is a text, not a document"),
+                )),
+                (RawExample::Document(d), true) if what == "example" && d.lines.is_empty() => {
+                    errors.push(err(
+                        ex.referenced,
+                        format!("rule `{id}`: an example needs the `lines` the rule reports on"),
+                    ));
+                }
+                (RawExample::Document(d), true) if what != "example" && !d.lines.is_empty() => {
+                    errors.push(err(
+                        ex.referenced,
+                        format!("rule `{id}`: a negative example has no `lines`"),
+                    ));
+                }
+                _ => {}
+            }
+        }
+    }
     if raw.examples.is_empty() {
         errors.push(err(
             raw.id.referenced,
@@ -234,6 +269,7 @@ fn compile_rule(
             references: raw.references.value,
             tags: raw.tags.value,
             matcher,
+            pack: pack_of(file),
             examples,
             negative_examples,
             origin: Origin {
@@ -245,12 +281,141 @@ fn compile_rule(
     }
 }
 
-fn to_example(s: &Spanned<String>) -> Example {
+fn to_example(s: &Spanned<RawExample>) -> Example {
+    let (text, path, lines) = match &s.value {
+        RawExample::Text(t) => (t.clone(), None, Vec::new()),
+        RawExample::Document(d) => (d.text.clone(), d.path.clone(), d.lines.clone()),
+    };
     Example {
-        text: s.value.clone(),
+        text,
+        path,
+        lines,
         line: u32::try_from(s.referenced.line()).unwrap_or(0),
         column: u32::try_from(s.referenced.column()).unwrap_or(0),
     }
+}
+
+/// The pack a rule file belongs to: its directory's name (`rules/ci/github.yaml` -> `ci`).
+fn pack_of(file: &str) -> String {
+    let mut parts = file.rsplit(['/', '\\']);
+    parts.next();
+    parts.next().unwrap_or_default().to_owned()
+}
+
+fn compile_structural(
+    id: &str,
+    raw: &RawRule,
+    err: &dyn Fn(Location, String) -> LoadError,
+    errors: &mut Vec<LoadError>,
+) -> Option<Matcher> {
+    use crate::document::kind::Kind;
+    use crate::engine::policy::{PathExpr, StructuralMatcher, Template, compile_cel};
+    let before = errors.len();
+    if raw.pattern.is_some() || raw.keywords.is_some() || raw.filters.is_some() {
+        errors.push(err(
+            raw.id.referenced,
+            format!("rule `{id}`: a structural rule has no `pattern`, `keywords` or `filters`"),
+        ));
+    }
+    let mut applies_to = Vec::new();
+    match &raw.applies_to {
+        Some(kinds) if !kinds.value.is_empty() => {
+            for k in &kinds.value {
+                match Kind::parse(k) {
+                    Some(kind) => applies_to.push(kind),
+                    None => errors.push(err(
+                        kinds.referenced,
+                        format!(
+                            "rule `{id}`: unknown document kind `{k}`; known: {}",
+                            Kind::ALL
+                                .iter()
+                                .map(|k| k.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    )),
+                }
+            }
+        }
+        Some(kinds) => errors.push(err(
+            kinds.referenced,
+            format!("rule `{id}`: `applies_to` is empty"),
+        )),
+        None => errors.push(err(
+            raw.id.referenced,
+            format!("rule `{id}`: a structural rule needs `applies_to`"),
+        )),
+    }
+    let mut paths =
+        |what: &str, spanned: Option<&Spanned<super::syntax::OneOrMany>>| -> Vec<PathExpr> {
+            let Some(s) = spanned else { return Vec::new() };
+            let list = match &s.value {
+                super::syntax::OneOrMany::One(p) => vec![p.clone()],
+                super::syntax::OneOrMany::Many(v) => v.clone(),
+            };
+            list.iter()
+                .filter_map(|p| match PathExpr::parse(p) {
+                    Ok(p) => Some(p),
+                    Err(e) => {
+                        errors.push(err(s.referenced, format!("rule `{id}`: `{what}`: {e}")));
+                        None
+                    }
+                })
+                .collect()
+        };
+    let select = paths("select", raw.select.as_ref());
+    let at = paths("at", raw.at.as_ref());
+    if raw.select.is_none() {
+        errors.push(err(
+            raw.id.referenced,
+            format!("rule `{id}`: a structural rule needs `select`"),
+        ));
+    }
+    let condition = match &raw.condition {
+        Some(c) => match compile_cel(&c.value) {
+            Ok(p) => Some(Arc::new(p)),
+            Err(e) => {
+                errors.push(err(
+                    c.referenced,
+                    format!("rule `{id}`: `condition` is not valid CEL: {e}"),
+                ));
+                None
+            }
+        },
+        None => None,
+    };
+    let at_match = match &raw.at_match {
+        Some(re) => match regex::bytes::Regex::new(&re.value) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                errors.push(err(
+                    re.referenced,
+                    format!("rule `{id}`: `at_match` does not compile: {e}"),
+                ));
+                None
+            }
+        },
+        None => None,
+    };
+    let message = match Template::parse(raw.message.as_deref().unwrap_or(&raw.name)) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            errors.push(err(raw.id.referenced, format!("rule `{id}`: {e}")));
+            None
+        }
+    };
+    if errors.len() > before {
+        return None;
+    }
+    Some(Matcher::Structural(StructuralMatcher {
+        applies_to,
+        select,
+        condition,
+        condition_source: raw.condition.as_ref().map(|c| c.value.clone()),
+        at,
+        at_match,
+        message: message?,
+    }))
 }
 
 /// `NHI1:2025` .. `NHI10:2025`.

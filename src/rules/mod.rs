@@ -114,6 +114,11 @@ pub struct Origin {
 #[derive(Clone, Debug)]
 pub struct Example {
     pub text: String,
+    /// Structural rules: the path the text is scanned as.
+    pub path: Option<String>,
+    /// Structural rules: the lines of `text` the rule must report on.
+    pub lines: Vec<u32>,
+    /// Where the example is written in the rule file.
     pub line: u32,
     pub column: u32,
 }
@@ -227,10 +232,11 @@ pub struct SecretMatcher {
     pub on_invalid: OnInvalid,
 }
 
-/// How a rule finds things. Structural matchers join this enum when the policy engine lands.
+/// How a rule finds things: a pattern over text, or a policy over a parsed document.
 #[derive(Clone, Debug)]
 pub enum Matcher {
     Secret(SecretMatcher),
+    Structural(crate::engine::policy::StructuralMatcher),
 }
 
 /// One compiled rule.
@@ -248,6 +254,9 @@ pub struct Rule {
     pub references: Vec<String>,
     pub tags: Vec<String>,
     pub matcher: Matcher,
+    /// The pack the rule comes from: the name of the directory holding its file (`secrets`,
+    /// `ci`), for `--only`.
+    pub pack: String,
     pub examples: Vec<Example>,
     pub negative_examples: Vec<Example>,
     pub origin: Origin,
@@ -268,6 +277,14 @@ impl Rule {
             .iter()
             .map(String::as_str)
             .filter(|t| t.starts_with("CWE-"))
+    }
+
+    /// Whether `--only SELECTOR` takes this rule: its pack, category, a tag, or its id.
+    pub fn selected_by(&self, selector: &str) -> bool {
+        self.pack == selector
+            || self.category.as_str() == selector
+            || self.tags.iter().any(|t| t == selector)
+            || self.answers_to(selector)
     }
 
     /// Whether this rule answers to `id`, its own or a former one.

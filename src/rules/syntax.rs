@@ -40,10 +40,54 @@ pub(super) struct RawRule {
     pub validate: Option<Validator>,
     #[serde(default)]
     pub on_invalid: Option<OnInvalid>,
+    /// Structural rules: the document kinds the rule reads (`github-workflow`, `kubernetes`).
     #[serde(default)]
-    pub examples: Vec<Spanned<String>>,
+    pub applies_to: Option<Spanned<Vec<String>>>,
+    /// Structural rules: paths over the document tree (`jobs.*.steps.*`), any of which selects.
     #[serde(default)]
-    pub negative_examples: Vec<Spanned<String>>,
+    pub select: Option<Spanned<OneOrMany>>,
+    /// Structural rules: a CEL expression over `node`, `key`, `parent`, `ancestors`, `doc`.
+    #[serde(default)]
+    pub condition: Option<Spanned<String>>,
+    /// Structural rules: sub-paths of the selected node to report at; the first that exists.
+    #[serde(default)]
+    pub at: Option<Spanned<OneOrMany>>,
+    /// Structural rules: a regex that narrows the report to its first match in the node's text.
+    #[serde(default)]
+    pub at_match: Option<Spanned<String>>,
+    #[serde(default)]
+    pub examples: Vec<Spanned<RawExample>>,
+    #[serde(default)]
+    pub negative_examples: Vec<Spanned<RawExample>>,
+}
+
+/// A string or a list of strings.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(super) enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// An example: a text for secret rules; a small document with the lines findings must be on
+/// for structural rules.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(super) enum RawExample {
+    Text(String),
+    Document(RawDocument),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawDocument {
+    /// The path the document is scanned as (decides its kind); default from `applies_to`.
+    #[serde(default)]
+    pub path: Option<String>,
+    /// 1-based lines of the document where the rule must report, each once.
+    #[serde(default)]
+    pub lines: Vec<u32>,
+    pub text: String,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -289,6 +289,24 @@ fn binary_and_too_large_blobs_are_skipped() {
     assert!(findings(&v).is_empty(), "{v:#}");
     assert_eq!(v["summary"]["skipped_binary"], 1);
     assert_eq!(v["summary"]["skipped_too_large"], 1);
+    assert_eq!(v["summary"]["files_scanned"], 0);
+    let n = notification(&v, "file-too-large").unwrap_or_else(|| panic!("no warning: {v:#}"));
+    assert_eq!(n["path"], "big.env");
+    assert_eq!(n["level"], "warning");
+    assert!(
+        n["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("--max-file-size")),
+        "{n}"
+    );
+    assert!(stderr(&o).contains("big.env"), "{}", stderr(&o));
+    // Without the limit the big blob is scanned; the binary one never is.
+    let v = repo.scan_json(&["--git"]);
+    assert_eq!(
+        found(&v),
+        [("big.env".to_owned(), 1, "demo-api-token".to_owned())]
+    );
+    assert_eq!(v["summary"]["skipped_binary"], 1);
 }
 
 #[test]
@@ -402,4 +420,388 @@ fn history_and_staged_scans_never_print_a_full_secret_unless_asked() {
             "{mode} --show-secrets prints it"
         );
     }
+}
+
+/// Runs git in `dir` (outside a [`Repo`]) with the fixed identity.
+fn git_in(dir: &Path, args: &[&str]) -> String {
+    let o = git_command(dir, "2024-02-01T10:00:00+01:00")
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(
+        o.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).trim().to_owned()
+}
+
+fn notification<'a>(v: &'a serde_json::Value, code: &str) -> Option<&'a serde_json::Value> {
+    v["notifications"]
+        .as_array()
+        .expect("notifications")
+        .iter()
+        .find(|n| n["code"] == code)
+}
+
+#[test]
+fn a_removed_secret_names_the_commit_that_removed_it() {
+    let mut repo = Repo::new();
+    repo.write("app.env", &format!("T={DEMO_TOKEN}\n"));
+    repo.commit("leak");
+    repo.write("notes.txt", "unrelated\n");
+    repo.commit("unrelated");
+    repo.write("app.env", "T=\n");
+    let removed = repo.commit("remove the token");
+    repo.write("notes.txt", "later\n");
+    repo.commit("later");
+
+    let v = repo.scan_json(&["--git"]);
+    let f = findings(&v);
+    assert_eq!(f.len(), 1, "{v:#}");
+    let p = &f[0]["provenance"];
+    assert_eq!(p["status"], "removed");
+    assert_eq!(p["removed_in"]["commit"], removed.as_str(), "{v:#}");
+    assert_eq!(p["removed_in"]["date"], "2024-01-03T10:00:00+01:00");
+    assert_eq!(p["removed_in"]["author"], "Ann Author");
+    assert!(
+        f[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains(&format!("removed from HEAD in commit {}", &removed[..12]))),
+        "{v:#}"
+    );
+
+    let out = stdout(&repo.scan(&["--git"]));
+    assert!(
+        out.contains(&format!(
+            "removed from HEAD in commit {} by Ann Author <ann@example.com> on 2024-01-03T10:00:00+01:00",
+            &removed[..12]
+        )),
+        "{out}"
+    );
+
+    let doc = json(&repo.scan(&["--git", "-f", "sarif"]));
+    validate_sarif(&doc);
+    let props = &doc["runs"][0]["results"][0]["properties"];
+    assert_eq!(props["removedIn"]["commit"], removed.as_str(), "{props:#}");
+    assert_eq!(props["removedIn"]["date"], "2024-01-03T10:00:00+01:00");
+}
+
+#[test]
+fn a_secret_removed_on_a_merged_branch_names_the_branch_commit() {
+    let mut repo = Repo::new();
+    repo.write("README.md", "hello\n");
+    repo.commit("init");
+    repo.git(&["checkout", "-q", "-b", "topic"]);
+    repo.write("topic.env", &format!("T={DEMO_TOKEN}\n"));
+    repo.commit("leak on the branch");
+    std::fs::remove_file(repo.path().join("topic.env")).expect("rm");
+    let removed = repo.commit("remove it on the branch");
+    repo.git(&["checkout", "-q", "main"]);
+    repo.write("main.txt", "main work\n");
+    repo.commit("main work");
+    repo.git(&["merge", "-q", "--no-ff", "-m", "merge topic", "topic"]);
+    repo.commits += 1;
+    // Also a secret a merge drops: the branch keeps it, the merge resolution does not.
+    repo.git(&["checkout", "-q", "-b", "other"]);
+    repo.write("other.env", &format!("T={DEMO_TOKEN_2}\n"));
+    repo.commit("leak on another branch");
+    repo.git(&["checkout", "-q", "main"]);
+    repo.git(&["merge", "-q", "--no-ff", "--no-commit", "other"]);
+    repo.git(&["rm", "-q", "-f", "other.env"]);
+    repo.git(&["commit", "-q", "-m", "merge other without its file"]);
+    repo.commits += 1;
+    let merge = repo.git(&["rev-parse", "HEAD"]);
+
+    let v = repo.scan_json(&["--git"]);
+    let f = findings(&v);
+    assert_eq!(f.len(), 2, "{v:#}");
+    for f in f {
+        let p = &f["provenance"];
+        assert_eq!(p["status"], "removed", "{f:#}");
+        let expected = if f["path"] == "topic.env" {
+            &removed
+        } else {
+            &merge
+        };
+        assert_eq!(p["removed_in"]["commit"], expected.as_str(), "{f:#}");
+    }
+}
+
+#[test]
+fn a_secret_only_on_another_branch_is_not_on_the_default_branch() {
+    let mut repo = Repo::new();
+    repo.write("README.md", "hello\n");
+    repo.commit("init");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.write("feature.env", &format!("T={DEMO_TOKEN}\n"));
+    repo.commit("leak on the branch");
+    repo.git(&["checkout", "-q", "main"]);
+
+    let v = repo.scan_json(&["--git"]);
+    let f = findings(&v);
+    assert_eq!(f.len(), 1, "{v:#}");
+    let p = &f[0]["provenance"];
+    assert_eq!(p["status"], "not-on-default-branch", "{v:#}");
+    assert_eq!(p["only_on"], serde_json::json!(["refs/heads/feature"]));
+    assert!(p.get("removed_in").is_none(), "{v:#}");
+    let message = f[0]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("not in HEAD, only on refs/heads/feature") && !message.contains("removed"),
+        "{message}"
+    );
+
+    let out = stdout(&repo.scan(&["--git"]));
+    assert!(
+        out.contains("not in HEAD, only on refs/heads/feature, still in history"),
+        "{out}"
+    );
+    assert!(!out.contains("removed from HEAD"), "{out}");
+
+    let doc = json(&repo.scan(&["--git", "-f", "sarif"]));
+    validate_sarif(&doc);
+    let props = &doc["runs"][0]["results"][0]["properties"];
+    assert_eq!(props["status"], "not-on-default-branch");
+    assert_eq!(props["onlyOn"], serde_json::json!(["refs/heads/feature"]));
+
+    // Scanning only the branch names it as given.
+    let v = repo.scan_json(&["--git", "--branch", "feature"]);
+    assert_eq!(
+        findings(&v)[0]["provenance"]["only_on"],
+        serde_json::json!(["feature"])
+    );
+}
+
+#[test]
+fn every_provenance_is_kept_oldest_first() {
+    let mut repo = Repo::new();
+    let leak = format!("TOKEN={DEMO_TOKEN}\n");
+    repo.write("a.env", &leak);
+    let first = repo.commit("first");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.write("copy/a.env", &leak);
+    let branch = repo.commit("copy on a branch");
+    repo.git(&["checkout", "-q", "main"]);
+    repo.write("other/a.env", &leak);
+    let other = repo.commit("copy on main");
+    std::fs::remove_file(repo.path().join("a.env")).expect("rm");
+    repo.commit("remove");
+    repo.write("a.env", &leak);
+    let again = repo.commit("re-add the same content");
+
+    let v = repo.scan_json(&["--git"]);
+    let f = findings(&v);
+    assert_eq!(f.len(), 1, "{v:#}");
+    let p = &f[0]["provenance"];
+    let listed: Vec<(&str, &str, &str)> = p["provenances"]
+        .as_array()
+        .expect("provenances")
+        .iter()
+        .map(|i| {
+            (
+                i["commit"].as_str().unwrap_or_default(),
+                i["path"].as_str().unwrap_or_default(),
+                i["date"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            (first.as_str(), "a.env", "2024-01-01T10:00:00+01:00"),
+            (branch.as_str(), "copy/a.env", "2024-01-02T10:00:00+01:00"),
+            (other.as_str(), "other/a.env", "2024-01-03T10:00:00+01:00"),
+            (again.as_str(), "a.env", "2024-01-05T10:00:00+01:00"),
+        ],
+        "{v:#}"
+    );
+    assert_eq!(p["provenances_total"], 4);
+    assert_eq!(p["provenances"][0]["author"], "Ann Author");
+    assert_eq!(p["provenances"][0]["email"], "ann@example.com");
+
+    let out = stdout(&repo.scan(&["--git"]));
+    assert!(
+        out.contains(&format!(
+            "introduced in commit {} by Ann Author <ann@example.com> on 2024-01-01T10:00:00+01:00, and 3 more times (4 commits, 3 paths)",
+            &first[..12]
+        )),
+        "{out}"
+    );
+
+    let doc = json(&repo.scan(&["--git", "-f", "sarif"]));
+    validate_sarif(&doc);
+    let props = &doc["runs"][0]["results"][0]["properties"];
+    assert_eq!(props["provenancesTotal"], 4);
+    assert_eq!(props["provenances"][1]["commit"], branch.as_str());
+    assert_eq!(props["provenances"][1]["path"], "copy/a.env");
+    assert_eq!(props["provenances"][1]["authorEmail"], "ann@example.com");
+}
+
+#[test]
+fn provenances_are_bounded_and_counted() {
+    let mut repo = Repo::new();
+    for i in 0..101 {
+        repo.write(&format!("copies/{i:03}.env"), &format!("T={DEMO_TOKEN}\n"));
+    }
+    repo.commit("many copies");
+    let v = repo.scan_json(&["--git"]);
+    let p = &findings(&v)[0]["provenance"];
+    assert_eq!(
+        p["provenances"].as_array().map(Vec::len),
+        Some(100),
+        "{p:#}"
+    );
+    assert_eq!(p["provenances_total"], 101);
+    assert_eq!(p["paths"], 101);
+    assert_eq!(p["commits"], 1);
+    assert_eq!(p["provenances"][0]["path"], "copies/000.env");
+}
+
+#[test]
+fn a_shallow_clone_is_scanned_and_said_to_be_truncated() {
+    let mut repo = Repo::new();
+    repo.write("old.env", &format!("T={DEMO_TOKEN}\n"));
+    repo.commit("old leak");
+    std::fs::remove_file(repo.path().join("old.env")).expect("rm");
+    repo.commit("remove it");
+    repo.write("new.env", &format!("T={DEMO_TOKEN_2}\n"));
+    repo.commit("new leak");
+    let dir = tempdir();
+    let url = format!("file://{}", repo.path().display());
+    git_in(
+        dir.path(),
+        &["clone", "-q", "--depth", "1", &url, "shallow"],
+    );
+    let shallow = dir.path().join("shallow");
+
+    let o = scan_demo(&shallow, &["--git", "-f", "json"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let v = json(&o);
+    assert_eq!(
+        found(&v),
+        [("new.env".to_owned(), 1, "demo-api-token".to_owned())],
+        "only what the shallow history holds: {v:#}"
+    );
+    assert_eq!(findings(&v)[0]["provenance"]["status"], "still-present");
+    let n = notification(&v, "git-shallow").unwrap_or_else(|| panic!("no git-shallow: {v:#}"));
+    assert_eq!(n["level"], "warning");
+    assert!(
+        n["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("history is truncated")),
+        "{n}"
+    );
+    assert!(
+        stderr(&o).contains("history is truncated"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_bare_repository_is_scanned() {
+    let mut repo = Repo::new();
+    repo.write("a.env", &format!("T={DEMO_TOKEN}\n"));
+    let added = repo.commit("leak");
+    std::fs::remove_file(repo.path().join("a.env")).expect("rm");
+    let removed = repo.commit("remove it");
+    let dir = tempdir();
+    git_in(
+        dir.path(),
+        &[
+            "clone",
+            "-q",
+            "--bare",
+            &repo.path().display().to_string(),
+            "bare.git",
+        ],
+    );
+    let bare = dir.path().join("bare.git");
+    let v = json(&scan_demo(&bare, &["--git", "-f", "json"]));
+    let f = findings(&v);
+    assert_eq!(f.len(), 1, "{v:#}");
+    assert_eq!(f[0]["provenance"]["commit"], added.as_str());
+    assert_eq!(f[0]["provenance"]["status"], "removed");
+    assert_eq!(f[0]["provenance"]["removed_in"]["commit"], removed.as_str());
+    // From outside, naming the repository.
+    let o = scan_demo(dir.path(), &["--git", "bare.git", "-f", "sarif"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let doc = json(&o);
+    validate_sarif(&doc);
+    assert_eq!(
+        doc["runs"][0]["versionControlProvenance"][0]["revisionId"],
+        removed.as_str()
+    );
+}
+
+#[test]
+fn lfs_pointers_are_reported_not_scanned() {
+    let mut repo = Repo::new();
+    let oid = "9f3c".repeat(16);
+    let pointer =
+        format!("version https://git-lfs.github.com/spec/v1\noid sha256:{oid}\nsize 52428800\n");
+    repo.write("assets/model.bin", &pointer);
+    repo.write(
+        ".gitattributes",
+        "*.bin filter=lfs diff=lfs merge=lfs -text\n",
+    );
+    repo.commit("an LFS file");
+    let v = repo.scan_json(&["--git"]);
+    assert!(findings(&v).is_empty(), "{v:#}");
+    assert_eq!(
+        v["summary"]["files_scanned"], 1,
+        "only .gitattributes: {v:#}"
+    );
+    let n = notification(&v, "git-lfs-pointer").unwrap_or_else(|| panic!("no note: {v:#}"));
+    assert_eq!(n["path"], "assets/model.bin");
+    assert_eq!(n["level"], "note");
+    // The built-in pack does not take the pointer's hash for a secret either.
+    let o = nhilint(repo.path())
+        .args(["scan", "--git", "-f", "json"])
+        .output()
+        .expect("runs");
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert!(findings(&json(&o)).is_empty());
+    // Staged: the same note.
+    repo.write("assets/other.bin", &pointer.replace("9f3c", "0a1b"));
+    repo.git(&["add", "assets/other.bin"]);
+    let v = repo.scan_json(&["--staged"]);
+    let n = notification(&v, "git-lfs-pointer").unwrap_or_else(|| panic!("no note: {v:#}"));
+    assert_eq!(n["path"], "assets/other.bin");
+}
+
+#[test]
+fn a_real_submodule_is_reported_and_its_content_not_scanned() {
+    let mut sub = Repo::new();
+    sub.write("inner.env", &format!("T={DEMO_TOKEN}\n"));
+    sub.commit("a secret inside the submodule");
+    let mut repo = Repo::new();
+    repo.write("README.md", "hello\n");
+    repo.commit("init");
+    repo.git(&[
+        "-c",
+        "protocol.file.allow=always",
+        "submodule",
+        "add",
+        "-q",
+        &sub.path().display().to_string(),
+        "vendor/sub",
+    ]);
+    repo.commit("add a submodule");
+    assert!(repo.path().join("vendor/sub/inner.env").exists());
+    let o = repo.scan(&["--git", "-f", "json"]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    let v = json(&o);
+    assert!(
+        findings(&v).is_empty(),
+        "the submodule is not entered: {v:#}"
+    );
+    let n = notification(&v, "git-submodule").unwrap_or_else(|| panic!("no note: {v:#}"));
+    assert_eq!(n["path"], "vendor/sub");
+    assert!(
+        n["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("not entered")),
+        "{n}"
+    );
 }
