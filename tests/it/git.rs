@@ -805,3 +805,64 @@ fn a_real_submodule_is_reported_and_its_content_not_scanned() {
         "{n}"
     );
 }
+
+#[test]
+fn mode_changes_files_turned_directories_and_deleted_directories_are_diffed_right() {
+    let mut repo = Repo::new();
+    let leak = format!("T={DEMO_TOKEN}\n");
+    repo.write("cfg", &leak);
+    let first = repo.commit("a file");
+    repo.git(&["update-index", "--chmod=+x", "cfg"]);
+    repo.git(&["commit", "-q", "-m", "only the mode changes"]);
+    repo.commits += 1;
+    std::fs::remove_file(repo.path().join("cfg")).expect("rm");
+    repo.write("cfg/inner.env", &leak);
+    let moved = repo.commit("the file becomes a directory");
+    repo.write("unrelated.txt", "x\n");
+    repo.commit("unrelated");
+    std::fs::remove_dir_all(repo.path().join("cfg")).expect("rm -r");
+    let removed = repo.commit("the directory goes");
+
+    let v = repo.scan_json(&["--git"]);
+    let f = findings(&v);
+    assert_eq!(f.len(), 1, "one blob, one finding: {v:#}");
+    let p = &f[0]["provenance"];
+    let intros: Vec<(&str, &str)> = p["provenances"]
+        .as_array()
+        .expect("provenances")
+        .iter()
+        .map(|i| {
+            (
+                i["commit"].as_str().unwrap_or_default(),
+                i["path"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        intros,
+        [(first.as_str(), "cfg"), (moved.as_str(), "cfg/inner.env")],
+        "a mode change introduces nothing: {v:#}"
+    );
+    assert_eq!(p["status"], "removed");
+    assert_eq!(p["removed_in"]["commit"], removed.as_str(), "{v:#}");
+}
+
+#[test]
+fn a_branch_scan_still_names_the_commit_of_head_that_removed_a_secret() {
+    let mut repo = Repo::new();
+    repo.write("app.env", &format!("T={DEMO_TOKEN}\n"));
+    let added = repo.commit("leak");
+    repo.git(&["branch", "feature"]);
+    repo.write("app.env", "T=\n");
+    let removed = repo.commit("remove it on main");
+    repo.write("b.txt", "later\n");
+    repo.commit("later on main");
+    // Only the branch is scanned; HEAD (main) is not among the commits listed.
+    let v = repo.scan_json(&["--git", "--branch", "feature"]);
+    let f = findings(&v);
+    assert_eq!(f.len(), 1, "{v:#}");
+    let p = &f[0]["provenance"];
+    assert_eq!(p["commit"], added.as_str());
+    assert_eq!(p["status"], "removed");
+    assert_eq!(p["removed_in"]["commit"], removed.as_str(), "{v:#}");
+}
