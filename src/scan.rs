@@ -76,6 +76,17 @@ impl Report {
             .count()
     }
 
+    /// Suppressed findings: (in source, external: config exceptions and baselines).
+    pub fn suppressed_counts(&self) -> (usize, usize) {
+        self.findings
+            .iter()
+            .filter_map(|f| f.suppressed.as_ref())
+            .fold((0, 0), |(inline, external), s| match s.kind {
+                SuppressionKind::InSource => (inline + 1, external),
+                SuppressionKind::External => (inline, external + 1),
+            })
+    }
+
     pub fn has_errors(&self) -> bool {
         self.notifications.iter().any(|n| n.level == Level::Error)
     }

@@ -242,6 +242,37 @@ impl Tree {
     }
 }
 
+/// Span helpers for the parsers' tests: what a node's value and key spans cover in the text, and a
+/// node reached by keys and indexes from the first document.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::{NodeId, Tree, Value};
+
+    pub(crate) fn at<'a>(text: &'a str, tree: &Tree, id: NodeId) -> &'a str {
+        let s = &tree.node(id).span;
+        &text[s.start as usize..s.end as usize]
+    }
+
+    pub(crate) fn key_at<'a>(text: &'a str, tree: &Tree, id: NodeId) -> &'a str {
+        let s = tree.node(id).key_span.clone().expect("key span");
+        &text[s.start as usize..s.end as usize]
+    }
+
+    pub(crate) fn lookup(tree: &Tree, path: &[&str]) -> NodeId {
+        let mut cur = tree.docs[0];
+        for p in path {
+            cur = match p.parse::<usize>() {
+                Ok(i) => match tree.value(cur) {
+                    Value::Seq(items) => items[i],
+                    other => panic!("not a sequence: {other:?}"),
+                },
+                Err(_) => tree.get(cur, p).unwrap_or_else(|| panic!("no key {p}")),
+            };
+        }
+        cur
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::many_single_char_names)]
 mod tests {

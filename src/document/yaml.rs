@@ -294,29 +294,7 @@ fn char_to_byte(text: &str, chars: usize) -> usize {
 mod tests {
     use super::*;
 
-    fn at<'a>(text: &'a str, tree: &Tree, id: NodeId) -> &'a str {
-        let s = &tree.node(id).span;
-        &text[s.start as usize..s.end as usize]
-    }
-
-    fn key_at<'a>(text: &'a str, tree: &Tree, id: NodeId) -> &'a str {
-        let s = tree.node(id).key_span.clone().expect("key span");
-        &text[s.start as usize..s.end as usize]
-    }
-
-    fn lookup(tree: &Tree, path: &[&str]) -> NodeId {
-        let mut cur = tree.docs[0];
-        for p in path {
-            cur = match p.parse::<usize>() {
-                Ok(i) => match tree.value(cur) {
-                    Value::Seq(items) => items[i],
-                    other => panic!("not a sequence: {other:?}"),
-                },
-                Err(_) => tree.get(cur, p).unwrap_or_else(|| panic!("no key {p}")),
-            };
-        }
-        cur
-    }
+    use crate::document::tree::testing::{at, key_at, lookup};
 
     #[test]
     fn block_and_flow_spans() {

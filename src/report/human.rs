@@ -9,7 +9,7 @@ use ariadne::{Color, Config, Label, Report as Diag, ReportKind, Source};
 
 use std::fmt::Write as _;
 
-use crate::finding::{Finding, Level, Presence, ProvenanceKind, SuppressionKind};
+use crate::finding::{Finding, Level, Presence, ProvenanceKind};
 use crate::rules::{Pack, Severity};
 use crate::scan::Report;
 
@@ -189,12 +189,9 @@ pub fn write(
     for n in &report.notifications {
         writeln!(out, "{}: {}", n.level, n.message)?;
     }
-    let open = report
-        .findings
-        .iter()
-        .filter(|f| f.suppressed.is_none())
-        .count();
-    let suppressed = report.findings.len() - open;
+    let (inline, external) = report.suppressed_counts();
+    let suppressed = inline + external;
+    let open = report.findings.len() - suppressed;
     let counts: Vec<String> = super::by_severity(&report.findings)
         .into_iter()
         .filter(|(_, n)| *n > 0)
@@ -218,20 +215,11 @@ pub fn write(
     }
     writeln!(out)?;
     if suppressed > 0 {
-        let external = report
-            .findings
-            .iter()
-            .filter(|f| {
-                f.suppressed
-                    .as_ref()
-                    .is_some_and(|s| s.kind == SuppressionKind::External)
-            })
-            .count();
         writeln!(
             out,
             "{suppressed} finding{} suppressed ({} inline, {external} baseline/exception)",
             if suppressed == 1 { "" } else { "s" },
-            suppressed - external
+            inline
         )?;
     }
     Ok(())

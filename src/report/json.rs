@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::baseline::Entry;
-use crate::finding::{Finding, Notification, SuppressionKind};
+use crate::finding::{Finding, Notification};
 use crate::rules::Pack;
 use crate::scan::{Report, Stats};
 
@@ -72,20 +72,8 @@ pub fn write(report: &Report, pack: &Pack, out: &mut dyn Write) -> io::Result<()
             }
         })
         .collect();
-    let suppressed = report
-        .findings
-        .iter()
-        .filter(|f| f.suppressed.is_some())
-        .count();
-    let external = report
-        .findings
-        .iter()
-        .filter(|f| {
-            f.suppressed
-                .as_ref()
-                .is_some_and(|s| s.kind == SuppressionKind::External)
-        })
-        .count();
+    let (suppressed_in_source, suppressed_external) = report.suppressed_counts();
+    let suppressed = suppressed_in_source + suppressed_external;
     let doc = Document {
         schema_version: SCHEMA_VERSION,
         tool: Tool {
@@ -95,8 +83,8 @@ pub fn write(report: &Report, pack: &Pack, out: &mut dyn Write) -> io::Result<()
         summary: Summary {
             findings: report.findings.len() - suppressed,
             suppressed,
-            suppressed_in_source: suppressed - external,
-            suppressed_external: external,
+            suppressed_in_source,
+            suppressed_external,
             stale_baseline_entries: report.stale_baseline.as_ref().map(Vec::len),
             by_severity: super::by_severity(&report.findings)
                 .into_iter()
