@@ -29,6 +29,10 @@ pub fn check_pack(pack: &Pack) -> Vec<Problem> {
                 check_structural(&structural, index, rule, m, &mut problems);
                 continue;
             }
+            Matcher::Analysis(check) => {
+                check_analysis(rule, *check, &mut problems);
+                continue;
+            }
         };
         let problem = |line: u32, column: u32, message: String| Problem {
             rule_id: rule.id.clone(),
@@ -101,6 +105,20 @@ pub fn check_pack(pack: &Pack) -> Vec<Problem> {
     problems
 }
 
+/// A rule's examples then negative examples, numbered in that order, with what each is.
+fn documents(rule: &Rule) -> impl Iterator<Item = (usize, &crate::rules::Example, &'static str)> {
+    rule.examples
+        .iter()
+        .map(|e| (e, "example"))
+        .chain(
+            rule.negative_examples
+                .iter()
+                .map(|e| (e, "negative example")),
+        )
+        .enumerate()
+        .map(|(n, (e, what))| (n, e, what))
+}
+
 /// A structural rule's examples: each reports exactly on its `lines`, once each, with no
 /// condition failing to evaluate; negative examples report nothing.
 fn check_structural(
@@ -121,17 +139,7 @@ fn check_structural(
         .applies_to
         .first()
         .map_or("example.yaml", |k| k.example_path());
-    let all = rule
-        .examples
-        .iter()
-        .map(|e| (e, true))
-        .chain(rule.negative_examples.iter().map(|e| (e, false)));
-    for (n, (ex, positive)) in all.enumerate() {
-        let what = if positive {
-            "example"
-        } else {
-            "negative example"
-        };
+    for (n, ex, what) in documents(rule) {
         let path = ex.path.as_deref().unwrap_or(default_path);
         let outcome = engine.scan_rules(path, ex.text.as_bytes(), Some(index));
         if let Some((offset, message)) = &outcome.parse_error {
@@ -188,6 +196,50 @@ fn check_structural(
                     n + 1
                 ),
             ));
+        }
+    }
+}
+
+/// An identity rule's examples: each document, alone in a repository (no catalog, no
+/// CODEOWNERS), makes the rule's check report exactly on its `lines`; negative examples make it
+/// report nothing.
+fn check_analysis(
+    rule: &Rule,
+    check: crate::identity::analyze::Check,
+    problems: &mut Vec<Problem>,
+) {
+    use crate::identity::{self, OwnershipConfig};
+    let config = OwnershipConfig::default();
+    for (n, ex, what) in documents(rule) {
+        let problem = |message: String| Problem {
+            rule_id: rule.id.clone(),
+            file: rule.origin.file.clone(),
+            line: ex.line,
+            column: ex.column,
+            message: format!("rule `{}`: {what} {}: {message}", rule.id, n + 1),
+        };
+        let path = ex.path.as_deref().unwrap_or("manifests/example.yaml");
+        let facts = identity::extract(path, ex.text.as_bytes(), &config.keys);
+        if facts.is_empty() {
+            problems.push(problem(format!(
+                "`{path}` declares no identity, grant or workload (does it parse?)"
+            )));
+            continue;
+        }
+        let analysis = identity::analyze::analyze(vec![facts], &config);
+        let mut got: Vec<u32> = analysis
+            .matches
+            .iter()
+            .filter(|m| m.check == check)
+            .map(|m| m.loc.line)
+            .collect();
+        got.sort_unstable();
+        let mut want = ex.lines.clone();
+        want.sort_unstable();
+        if got != want {
+            problems.push(problem(format!(
+                "reported on lines {got:?}, expected {want:?}"
+            )));
         }
     }
 }

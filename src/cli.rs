@@ -39,6 +39,38 @@ pub enum Command {
     Rules(RulesCommand),
     /// Write a git pre-commit hook (.git/hooks/pre-commit) that runs `nhilint scan --staged`
     InstallHook(InstallHookArgs),
+    /// List every machine identity in PATH: owner, credentials, privileges, environments and
+    /// the findings against it
+    Inventory(InventoryArgs),
+}
+
+/// Output formats of `nhilint inventory`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum InventoryFormat {
+    Markdown,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct InventoryArgs {
+    /// Directory to read [default: .]
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
+    /// Output format
+    #[arg(long, short = 'f', value_enum, default_value = "markdown")]
+    pub format: InventoryFormat,
+    /// Write the inventory to a file instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Configuration file (default: .nhilint.yaml at the scan root, if present)
+    #[arg(long, short = 'c', value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub pack: PackArgs,
+    /// Leave out paths matching this gitignore-style glob (repeatable)
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
 }
 
 /// The environment variable that stands in for today's date, for tests.
@@ -197,6 +229,9 @@ pub struct ScanArgs {
     /// Like --staged, but report every secret in the staged files, also those HEAD already has
     #[arg(long, help_heading = "Git")]
     pub all_staged: bool,
+    /// Collect the identity inventory (for `nhilint inventory`).
+    #[arg(skip)]
+    pub inventory: bool,
 }
 
 impl ScanArgs {

@@ -11,6 +11,9 @@
 //!   disable: [generic-password-assignment]
 //!   severity: { slack-webhook-url: low }
 //! baseline: .nhilint-baseline.json        # relative to this file
+//! ownership:                              # how owners of machine identities are found
+//!   keys: [owner, team, a8r.io/owner]      # label / annotation / tag keys, in order
+//!   sources: [labels, azure-owners, catalog, codeowners]   # in order; leave one out to skip it
 //! exceptions:                              # accepted findings, each until a date
 //!   - rule: slack-webhook-url              # and/or `path` (a glob) and/or `fingerprint`
 //!     path: "docs/**"
@@ -50,6 +53,17 @@ struct RawConfig {
     baseline: Option<String>,
     #[serde(default)]
     exceptions: Vec<Spanned<RawException>>,
+    #[serde(default)]
+    ownership: Option<Spanned<RawOwnership>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOwnership {
+    #[serde(default)]
+    keys: Option<Vec<String>>,
+    #[serde(default)]
+    sources: Option<Vec<crate::identity::OwnerSource>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -92,6 +106,8 @@ pub struct Policy {
     /// The baseline file, as written (relative to the config file's directory).
     pub baseline: Option<String>,
     pub exceptions: Vec<Exception>,
+    /// Where owners of machine identities are looked for.
+    pub ownership: crate::identity::OwnershipConfig,
 }
 
 /// How strict [`Policy::parse_with`] is.
@@ -163,6 +179,21 @@ impl Policy {
                 ));
             }
         }
+        let mut ownership = crate::identity::OwnershipConfig::default();
+        if let Some(o) = &raw.ownership {
+            if let Some(keys) = &o.value.keys {
+                if keys.is_empty() || keys.iter().any(|k| k.trim().is_empty()) {
+                    errors.push(err(
+                        o.referenced,
+                        "ownership.keys: list at least one non-empty key".to_owned(),
+                    ));
+                }
+                ownership.keys.clone_from(keys);
+            }
+            if let Some(sources) = &o.value.sources {
+                ownership.order.clone_from(sources);
+            }
+        }
         let mut exceptions = Vec::new();
         for item in raw.exceptions {
             match exception(file, item, pack, options) {
@@ -188,6 +219,7 @@ impl Policy {
                 .collect(),
             baseline: raw.baseline,
             exceptions,
+            ownership,
         })
     }
 

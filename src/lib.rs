@@ -15,6 +15,7 @@ pub mod exceptions;
 pub mod finding;
 pub mod fixtures;
 pub mod git_scan;
+pub mod identity;
 pub mod init;
 pub mod report;
 pub mod rules;

@@ -43,6 +43,7 @@ fn main() -> ExitCode {
         Command::Baseline(BaselineCommand::Write(args)) => baseline_write(&args),
         Command::Exceptions(args) => list_exceptions(&args),
         Command::Init(args) => run_init(&args),
+        Command::Inventory(args) => run_inventory(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -284,7 +285,12 @@ fn scan_report(args: &ScanArgs) -> Result<Scanned, Failure> {
     if let Some(days) = policy.jwt_max_lifetime_days {
         validate.jwt_max_lifetime_days = days;
     }
-    let scanner = Scanner::with_options(pack, validate).with_known_ids(known_ids);
+    let mut scanner = Scanner::with_options(pack, validate)
+        .with_known_ids(known_ids)
+        .with_ownership(policy.ownership.clone());
+    if args.inventory {
+        scanner = scanner.with_inventory();
+    }
 
     let interactive = io::stderr().is_terminal() && std::env::var_os("CI").is_none();
     let progress = Arc::new(Progress::default());
@@ -634,6 +640,16 @@ fn run_rules(cmd: RulesCommand) -> Result<u8, Failure> {
                         m.condition_source.as_deref().unwrap_or("true")
                     )?;
                 }
+                Matcher::Analysis(check) => {
+                    let name = nhilint::identity::analyze::Check::ALL
+                        .iter()
+                        .find(|(_, c)| c == check)
+                        .map_or("?", |(w, _)| *w);
+                    writeln!(
+                        out,
+                        "analysis:   {name} (joins the identity facts of every file)"
+                    )?;
+                }
             }
             writeln!(
                 out,
@@ -750,6 +766,31 @@ fn print_problems(report: &Report) {
 }
 
 /// `nhilint baseline write`: scans and records the open findings.
+fn run_inventory(args: &nhilint::cli::InventoryArgs) -> Result<u8, Failure> {
+    use nhilint::cli::InventoryFormat;
+    let mut scan = scan_args_for(args.path.as_ref(), args.config.as_ref(), &args.pack, false)?;
+    scan.exclude.clone_from(&args.exclude);
+    scan.inventory = true;
+    let scanned = scan_report(&scan)?;
+    print_problems(&scanned.report);
+    let analysis = scanned.report.identities.clone().unwrap_or_default();
+    let inventory =
+        nhilint::identity::inventory::build(&analysis, &scanned.report.findings, &|p| {
+            scanned.relative(p)
+        });
+    let text = match args.format {
+        InventoryFormat::Json => inventory.to_json(),
+        InventoryFormat::Csv => inventory.to_csv(),
+        InventoryFormat::Markdown => inventory.to_markdown(),
+    };
+    match &args.output {
+        Some(path) => std::fs::write(path, text)
+            .map_err(|e| Failure::Message(format!("cannot write {}: {e}", path.display())))?,
+        None => print!("{text}"),
+    }
+    Ok(if scanned.report.has_errors() { 2 } else { 0 })
+}
+
 fn baseline_write(args: &BaselineWriteArgs) -> Result<u8, Failure> {
     let mut scan = scan_args_for(
         args.path.as_ref(),

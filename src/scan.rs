@@ -65,6 +65,8 @@ pub struct Report {
     pub stats: Stats,
     /// With `--baseline`: the baseline's entries that match no finding.
     pub stale_baseline: Option<Vec<crate::baseline::Entry>>,
+    /// The identities of the tree, when identity rules ran or an inventory was asked for.
+    pub identities: Option<crate::identity::Analysis>,
 }
 
 impl Report {
@@ -101,6 +103,11 @@ pub struct Scanner {
     /// Rule ids a suppression may name without a warning: the pack's, plus rules left out by
     /// config or `--only` (empty: the pack's only).
     known_ids: std::collections::HashSet<String>,
+    /// The pack's identity rules (index, check): run once the whole tree is read.
+    analyses: Vec<(usize, crate::identity::analyze::Check)>,
+    /// Collect identity facts even without identity rules (`nhilint inventory`).
+    inventory: bool,
+    ownership: crate::identity::OwnershipConfig,
 }
 
 /// What one scanned item (a file or a blob) adds to the stats.
@@ -147,6 +154,7 @@ struct FileResult {
     findings: Vec<Finding>,
     notifications: Vec<Notification>,
     counts: Counts,
+    facts: crate::identity::Facts,
 }
 
 impl Scanner {
@@ -157,12 +165,43 @@ impl Scanner {
     pub fn with_options(pack: Pack, options: ValidateOptions) -> Self {
         let secrets = SecretEngine::with_options(&pack, options);
         let structural = StructuralEngine::new(&pack);
+        let analyses = pack
+            .rules
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| match r.matcher {
+                crate::rules::Matcher::Analysis(c) => Some((i, c)),
+                _ => None,
+            })
+            .collect();
         Scanner {
             pack,
             secrets,
             structural,
             known_ids: std::collections::HashSet::new(),
+            analyses,
+            inventory: false,
+            ownership: crate::identity::OwnershipConfig::default(),
         }
+    }
+
+    /// Collect the identity inventory even when no identity rule runs.
+    #[must_use]
+    pub fn with_inventory(mut self) -> Self {
+        self.inventory = true;
+        self
+    }
+
+    /// Where owners are looked for (`.nhilint.yaml` `ownership:`).
+    #[must_use]
+    pub fn with_ownership(mut self, ownership: crate::identity::OwnershipConfig) -> Self {
+        self.ownership = ownership;
+        self
+    }
+
+    /// Whether the identity phase runs.
+    fn identity_phase(&self) -> bool {
+        self.inventory || !self.analyses.is_empty()
     }
 
     /// Also accept these rule ids in suppressions (rules the scan left out on purpose).
@@ -196,10 +235,24 @@ impl Scanner {
                 .map(|e| self.scan_file(e, opts, progress))
                 .collect::<Vec<_>>()
         });
-        for r in results {
+        let mut facts = Vec::new();
+        let mut files: std::collections::HashMap<String, PathBuf> =
+            std::collections::HashMap::new();
+        for (r, entry) in results.into_iter().zip(&listed.entries) {
             r.counts.add_to(&mut report.stats);
             report.findings.extend(r.findings);
             report.notifications.extend(r.notifications);
+            if !r.facts.is_empty() {
+                files.insert(entry.display.clone(), entry.path.clone());
+                facts.push(r.facts);
+            }
+        }
+        if self.identity_phase() {
+            let analysis = crate::identity::analyze::analyze(facts, &self.ownership);
+            report
+                .findings
+                .extend(self.identity_findings(&analysis, &files, opts));
+            report.identities = Some(analysis);
         }
         finish(&mut report);
         report.stats.elapsed = start.elapsed();
@@ -253,6 +306,54 @@ impl Scanner {
         }
         out.findings = findings;
         out.notifications = notifications;
+        if self.identity_phase() {
+            out.facts = crate::identity::extract(&entry.display, &bytes, &self.ownership.keys);
+        }
+        out
+    }
+
+    /// Findings of the identity rules: each check's matches, at their place in the file that
+    /// declares them, with the file's inline suppressions applied.
+    fn identity_findings(
+        &self,
+        analysis: &crate::identity::Analysis,
+        files: &std::collections::HashMap<String, PathBuf>,
+        opts: &ScanOptions,
+    ) -> Vec<Finding> {
+        let mut by_file: std::collections::BTreeMap<&str, Vec<PolicyMatch>> =
+            std::collections::BTreeMap::new();
+        for m in &analysis.matches {
+            for &(rule, _) in self.analyses.iter().filter(|(_, c)| *c == m.check) {
+                by_file
+                    .entry(m.loc.path.as_str())
+                    .or_default()
+                    .push(PolicyMatch {
+                        rule,
+                        span: m.loc.start as usize..m.loc.end as usize,
+                        node_path: m.identity.clone(),
+                        message: m.message.clone(),
+                    });
+            }
+        }
+        let mut out = Vec::new();
+        for (path, matches) in by_file {
+            let Some(bytes) = files.get(path).and_then(|p| std::fs::read(p).ok()) else {
+                continue;
+            };
+            let index = LineIndex::new(&bytes);
+            let suppressions = if memchr::memmem::find(&bytes, suppress::MARKER).is_some() {
+                find_suppressions(&bytes, &index)
+            } else {
+                Vec::new()
+            };
+            for m in matches {
+                let mut finding = self.policy_finding(path, &bytes, &[], &index, &m);
+                self.suppress_inline(&mut finding, m.rule, &suppressions);
+                if finding.confidence >= opts.min_confidence {
+                    out.push(finding);
+                }
+            }
+        }
         out
     }
 
@@ -321,24 +422,8 @@ impl Scanner {
         }
         let mut findings = Vec::new();
         for (rule_index, mut finding) in candidates {
-            let rule = &self.pack.rules[rule_index];
-            let ids: Vec<&str> = std::iter::once(rule.id.as_str())
-                .chain(rule.aliases.iter().map(String::as_str))
-                .collect();
-            if let Some(i) = suppressions
-                .iter()
-                .position(|s| s.covers(finding.line, &ids))
-            {
+            if let Some(i) = self.suppress_inline(&mut finding, rule_index, &suppressions) {
                 used[i] = true;
-                let s = &suppressions[i];
-                finding.suppressed = Some(Suppressed {
-                    kind: SuppressionKind::InSource,
-                    justification: if s.reason.is_empty() {
-                        "no reason given".to_owned()
-                    } else {
-                        s.reason.clone()
-                    },
-                });
             }
             if finding.confidence >= opts.min_confidence {
                 findings.push(finding);
@@ -378,10 +463,15 @@ impl Scanner {
                 ));
             }
             // A suppression of rules this scan did not run cannot be judged unused.
+            // Identity rules report after the whole tree is read: their suppressions are
+            // judged then.
             let ran = s.rule_ids.is_empty()
-                || s.rule_ids
-                    .iter()
-                    .any(|id| self.pack.get(id).is_some() || !self.known_ids.contains(id.as_str()));
+                || s.rule_ids.iter().any(|id| {
+                    self.pack
+                        .get(id)
+                        .is_some_and(|r| !matches!(r.matcher, crate::rules::Matcher::Analysis(_)))
+                        || (self.pack.get(id).is_none() && !self.known_ids.contains(id.as_str()))
+                });
             if !used && ran {
                 notes.push(at(
                     Level::Warning,
@@ -394,6 +484,33 @@ impl Scanner {
             }
         }
         (findings, notes)
+    }
+
+    /// Marks `finding` (of the rule at `rule_index`) suppressed by the first inline suppression
+    /// covering it; returns that suppression's index.
+    fn suppress_inline(
+        &self,
+        finding: &mut Finding,
+        rule_index: usize,
+        suppressions: &[Suppression],
+    ) -> Option<usize> {
+        let rule = &self.pack.rules[rule_index];
+        let ids: Vec<&str> = std::iter::once(rule.id.as_str())
+            .chain(rule.aliases.iter().map(String::as_str))
+            .collect();
+        let i = suppressions
+            .iter()
+            .position(|s| s.covers(finding.line, &ids))?;
+        let s = &suppressions[i];
+        finding.suppressed = Some(Suppressed {
+            kind: SuppressionKind::InSource,
+            justification: if s.reason.is_empty() {
+                "no reason given".to_owned()
+            } else {
+                s.reason.clone()
+            },
+        });
+        Some(i)
     }
 
     /// A finding of a structural rule, at the node it points to.

@@ -196,8 +196,13 @@ fn compile_rule(
         }
     }
 
-    let structural = raw.select.is_some() || raw.condition.is_some() || raw.applies_to.is_some();
-    let matcher = if structural {
+    let structural = raw.select.is_some()
+        || raw.condition.is_some()
+        || raw.applies_to.is_some()
+        || raw.analysis.is_some();
+    let matcher = if let Some(analysis) = &raw.analysis {
+        compile_analysis(&id, &raw, analysis, &err, &mut errors)
+    } else if structural {
         compile_structural(&id, &raw, &err, &mut errors)
     } else if raw.category == Category::Secret {
         compile_secret(&id, &raw, &err, &mut errors)
@@ -278,6 +283,37 @@ fn compile_rule(
             },
         }),
         _ => Err(errors),
+    }
+}
+
+/// An identity rule: a named phase-2 check; nothing else of a structural rule applies.
+fn compile_analysis(
+    id: &str,
+    raw: &RawRule,
+    analysis: &Spanned<String>,
+    err: &dyn Fn(Location, String) -> LoadError,
+    errors: &mut Vec<LoadError>,
+) -> Option<Matcher> {
+    use crate::identity::analyze::Check;
+    if raw.select.is_some() || raw.condition.is_some() || raw.pattern.is_some() {
+        errors.push(err(
+            analysis.referenced,
+            format!("rule `{id}`: an `analysis` rule has no `select`, `condition` or `pattern`"),
+        ));
+    }
+    if let Some(check) = Check::parse(&analysis.value) {
+        Some(Matcher::Analysis(check))
+    } else {
+        let known: Vec<&str> = Check::ALL.iter().map(|(w, _)| *w).collect();
+        errors.push(err(
+            analysis.referenced,
+            format!(
+                "rule `{id}`: unknown analysis `{}`; one of: {}",
+                analysis.value,
+                known.join(", ")
+            ),
+        ));
+        None
     }
 }
 

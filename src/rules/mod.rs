@@ -237,6 +237,8 @@ pub struct SecretMatcher {
 pub enum Matcher {
     Secret(SecretMatcher),
     Structural(crate::engine::policy::StructuralMatcher),
+    /// A cross-file check of the identity phase.
+    Analysis(crate::identity::analyze::Check),
 }
 
 /// One compiled rule.

@@ -55,6 +55,10 @@ pub(super) struct RawRule {
     /// Structural rules: a regex that narrows the report to its first match in the node's text.
     #[serde(default)]
     pub at_match: Option<Spanned<String>>,
+    /// Identity rules: the cross-file check of phase 2 that finds the problem
+    /// (`ownerless-identity`, `unused-identity`, ...), instead of `select`/`condition`.
+    #[serde(default)]
+    pub analysis: Option<Spanned<String>>,
     #[serde(default)]
     pub examples: Vec<Spanned<RawExample>>,
     #[serde(default)]

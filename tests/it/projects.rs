@@ -1,0 +1,163 @@
+//! Fixture projects (`testdata/projects/<name>/`): whole repositories whose identities, owners,
+//! grants and workloads span files. Each holds `expected-findings.txt` (every finding, one
+//! `rule-id path:line` a line, paths relative to the project) and `expected-inventory.json`
+//! (`nhilint inventory --format json`). A missed or an unexpected finding fails, and so does any
+//! difference in the inventory.
+//!
+//! After a deliberate change, `NHILINT_BLESS=1 cargo test --test it projects` rewrites the
+//! expectations; review the diff before committing it.
+
+use std::path::Path;
+
+use crate::support::{code, json, nhilint, repo, stderr, stdout};
+
+const FINDINGS: &str = "expected-findings.txt";
+const INVENTORY: &str = "expected-inventory.json";
+
+fn projects() -> Vec<std::path::PathBuf> {
+    let mut dirs: Vec<_> = std::fs::read_dir(repo().join("testdata/projects"))
+        .expect("testdata/projects exists")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+/// `rule-id path:line` for every finding of a scan of `dir` (every confidence).
+fn findings(dir: &Path) -> Vec<String> {
+    let out = nhilint(dir)
+        .args([
+            "scan",
+            ".",
+            "--format",
+            "json",
+            "--exit-zero",
+            "--min-confidence",
+            "low",
+        ])
+        .output()
+        .expect("runs nhilint");
+    assert_eq!(code(&out), 0, "{}: {}", dir.display(), stderr(&out));
+    let report = json(&out);
+    let mut lines: Vec<String> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}:{}",
+                f["rule_id"].as_str().unwrap_or_default(),
+                f["path"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .trim_start_matches("./"),
+                f["line"]
+            )
+        })
+        .collect();
+    lines.sort();
+    lines
+}
+
+fn read_expected(path: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{}: {e} (bless with NHILINT_BLESS=1)", path.display()));
+    let mut lines: Vec<String> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_owned)
+        .collect();
+    lines.sort();
+    lines
+}
+
+#[test]
+fn projects_match_their_expected_findings_and_inventory() {
+    let bless = std::env::var_os("NHILINT_BLESS").is_some();
+    let mut failures = Vec::new();
+    let all = projects();
+    assert!(all.len() >= 5, "fixture projects: {all:?}");
+    for dir in all {
+        let name = dir
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let got = findings(&dir);
+        let expected_path = dir.join(FINDINGS);
+        if bless {
+            let mut text = String::from(
+                "# Every finding of `nhilint scan . --min-confidence low` here: rule-id path:line.\n",
+            );
+            for l in &got {
+                text.push_str(l);
+                text.push('\n');
+            }
+            std::fs::write(&expected_path, text).expect("writes expectations");
+        }
+        let want = read_expected(&expected_path);
+        for missed in want.iter().filter(|w| !got.contains(w)) {
+            failures.push(format!("{name}: missed     {missed}"));
+        }
+        for extra in got.iter().filter(|g| !want.contains(g)) {
+            failures.push(format!("{name}: unexpected {extra}"));
+        }
+
+        let out = nhilint(&dir)
+            .args(["inventory", ".", "--format", "json"])
+            .output()
+            .expect("runs nhilint");
+        assert_eq!(code(&out), 0, "{name}: {}", stderr(&out));
+        let inventory = json(&out);
+        let inventory_path = dir.join(INVENTORY);
+        if bless {
+            std::fs::write(&inventory_path, stdout(&out)).expect("writes inventory");
+        }
+        let want: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(&inventory_path)
+                .unwrap_or_else(|e| panic!("{}: {e}", inventory_path.display())),
+        )
+        .expect("expected inventory is JSON");
+        if inventory != want {
+            failures.push(format!(
+                "{name}: inventory differs from {INVENTORY}:\n{}",
+                stdout(&out)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn inventory_formats_carry_the_same_identities() {
+    let dir = repo().join("testdata/projects/kubernetes");
+    let run = |format: &str| {
+        let out = nhilint(&dir)
+            .args(["inventory", ".", "--format", format])
+            .output()
+            .expect("runs nhilint");
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        stdout(&out)
+    };
+    let inventory: serde_json::Value = serde_json::from_str(&run("json")).expect("json");
+    let identities = inventory["identities"].as_array().expect("identities");
+    let csv = run("csv");
+    let markdown = run("markdown");
+    assert_eq!(csv.lines().count(), identities.len() + 1, "{csv}");
+    assert!(
+        csv.starts_with("platform,kind,name,namespace,file,line,"),
+        "{csv}"
+    );
+    for identity in identities {
+        let name = identity["name"].as_str().expect("name");
+        assert!(csv.contains(name), "{name} missing from CSV");
+        assert!(markdown.contains(name), "{name} missing from Markdown");
+    }
+    assert!(
+        markdown.contains("| identity | kind | declared at |"),
+        "{markdown}"
+    );
+}
