@@ -9,4 +9,5 @@ mod hostile;
 mod output;
 mod policy;
 mod precommit;
+mod privilege;
 mod support;
