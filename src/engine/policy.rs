@@ -24,7 +24,7 @@
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
-use cel::common::types::{CelBool, CelString};
+use cel::common::types::{CelBool, CelInt, CelString};
 use cel::common::value::{CowVal, Val};
 use cel::context::VariableResolver;
 use cel::{Context, Env, Program, Value as CelValue};
@@ -33,7 +33,7 @@ use crate::document::kind::Kind;
 use crate::document::tree::{NodeId, Tree, Value};
 
 /// The CEL environment: the standard library, the strings extension (`lowerAscii`, `split`,
-/// `replace`) and our `matches`, built once.
+/// `replace`), our `matches` and `epochDays`, built once.
 fn env() -> &'static Arc<Env> {
     static ENV: OnceLock<Arc<Env>> = OnceLock::new();
     ENV.get_or_init(|| {
@@ -42,6 +42,8 @@ fn env() -> &'static Arc<Env> {
         let _ = env.add_extension(cel::extensions::strings);
         let _ = cel::add_overload!(env, fn matches: (CelString, CelString) -> Result<CelBool>, id = "matches");
         let _ = cel::add_member_overload!(env, fn matches: (CelString, CelString) -> Result<CelBool>);
+        let _ = cel::add_overload!(env, fn epoch_days: (CelString) -> Result<CelInt>, id = "epoch_days");
+        let _ = cel::add_member_overload!(env, fn epoch_days: (CelString) -> Result<CelInt>);
         Arc::new(env)
     })
 }
@@ -77,6 +79,53 @@ fn matches(this: &CelString<'_>, re: &CelString<'_>) -> Result<CelBool, cel::Exe
         r
     };
     Ok(CelBool::from(compiled.is_match(this.inner())))
+}
+
+/// CEL's `epochDays('2025-01-31T00:00:00Z')`: the days from 1970-01-01 to the date an ISO 8601
+/// / RFC 3339 timestamp starts with (its time of day is ignored), so rules can compare the dates
+/// a file states (`end_date` against `start_date`) without the `chrono` feature. Anything else is
+/// an error: a date the rule cannot read is unknown, never a finding.
+fn epoch_days(date: &CelString<'_>) -> Result<CelInt, cel::ExecutionError> {
+    let text = date.inner();
+    let fail =
+        || cel::ExecutionError::function_error("epochDays", format!("`{text}` is not a date"));
+    let bytes = text.as_bytes();
+    if bytes.len() < 10
+        || bytes[4] != b'-'
+        || bytes[7] != b'-'
+        || bytes
+            .get(10)
+            .is_some_and(|c| *c != b'T' && *c != b't' && *c != b' ')
+    {
+        return Err(fail());
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        let part = text.get(r)?;
+        part.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| part.parse().ok())?
+    };
+    let (Some(year), Some(month), Some(day)) = (num(0..4), num(5..7), num(8..10)) else {
+        return Err(fail());
+    };
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let month_days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return Err(fail()),
+    };
+    if !(1..=month_days).contains(&day) {
+        return Err(fail());
+    }
+    // Howard Hinnant's days_from_civil (`div_euclid` keeps year 0's January and February right).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Ok(CelInt::from(era * 146_097 + doe - 719_468))
 }
 
 /// Compiles a CEL expression in our environment.
@@ -698,6 +747,41 @@ mod tests {
                 .collect(),
             errors,
         )
+    }
+
+    #[test]
+    fn epoch_days_reads_dates_and_refuses_the_rest() {
+        let days = |s: &str| epoch_days(&CelString::from(s)).map(|d| *d.inner()).ok();
+        assert_eq!(days("1970-01-01"), Some(0));
+        assert_eq!(days("2000-03-01T12:00:00Z"), Some(11_017));
+        assert_eq!(days("2024-02-29 00:00"), Some(19_782));
+        assert_eq!(days("2025-01-01T00:00:00+02:00"), Some(20_089));
+        for bad in [
+            "2023-02-29",
+            "2025-13-01",
+            "2025-1-01",
+            "${var.end}",
+            "2025-01-01x",
+            "",
+            "２０２５-01-01",
+        ] {
+            assert_eq!(days(bad), None, "{bad}");
+        }
+        let m = matcher(
+            "end",
+            "node.epochDays() - epochDays(doc.start) > 90",
+            &[],
+            "{{ epochDays(node) - epochDays(doc.start) }} days",
+        );
+        let (found, errors) = run_on(
+            "start: 2025-01-01T00:00:00Z\nend: '2025-06-30T00:00:00Z'\n",
+            &m,
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(
+            found,
+            vec![("2025-06-30T00:00:00Z".to_owned(), "180 days".to_owned())]
+        );
     }
 
     #[test]

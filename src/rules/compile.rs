@@ -187,6 +187,9 @@ fn compile_rule(
             format!("rule `{id}`: tags need a CWE id such as `CWE-798`"),
         ));
     }
+    if let Some(problem) = nist_csf_problem(&pack_of(file), tags) {
+        errors.push(err(raw.tags.referenced, format!("rule `{id}`: {problem}")));
+    }
     for alias in &raw.aliases {
         if !is_kebab_id(alias) {
             errors.push(err(
@@ -454,6 +457,62 @@ fn compile_structural(
     }))
 }
 
+/// The NIST CSF 2.0 subcategories an identity or privilege rule serves: identities and
+/// credentials managed, authentication, least privilege.
+const NIST_CSF_IDENTITY: [&str; 3] = [
+    "NIST-CSF:PR.AA-01",
+    "NIST-CSF:PR.AA-03",
+    "NIST-CSF:PR.AA-05",
+];
+
+/// What is wrong with a rule's NIST CSF tags, if anything: any `NIST-CSF:` tag must name a
+/// subcategory (`NIST-CSF:PR.AA-05`), and rules of the `identity` and `privilege` packs carry
+/// exactly one, from [`NIST_CSF_IDENTITY`].
+fn nist_csf_problem(pack: &str, tags: &[String]) -> Option<String> {
+    let nist: Vec<&str> = tags
+        .iter()
+        .map(String::as_str)
+        .filter(|t| t.starts_with("NIST-CSF:"))
+        .collect();
+    if let Some(bad) = nist
+        .iter()
+        .find(|t| !is_csf_subcategory(&t["NIST-CSF:".len()..]))
+    {
+        return Some(format!(
+            "`{bad}` is not a NIST CSF 2.0 subcategory such as `NIST-CSF:PR.AA-05`"
+        ));
+    }
+    if !matches!(pack, "identity" | "privilege") {
+        return None;
+    }
+    match nist[..] {
+        [one] if NIST_CSF_IDENTITY.contains(&one) => None,
+        [] => Some(format!(
+            "rules of the `{pack}` pack name the NIST CSF 2.0 subcategory they serve: one of `{}`",
+            NIST_CSF_IDENTITY.join("`, `")
+        )),
+        [other] => Some(format!(
+            "`{other}` is not a subcategory of identity management: use one of `{}`",
+            NIST_CSF_IDENTITY.join("`, `")
+        )),
+        _ => Some(format!(
+            "rules of the `{pack}` pack carry exactly one NIST CSF tag, not {}",
+            nist.len()
+        )),
+    }
+}
+
+/// `PR.AA-05`: function, category, two-digit number.
+fn is_csf_subcategory(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 8
+        && b[..2].iter().all(u8::is_ascii_uppercase)
+        && b[2] == b'.'
+        && b[3..5].iter().all(u8::is_ascii_uppercase)
+        && b[5] == b'-'
+        && b[6..].iter().all(u8::is_ascii_digit)
+}
+
 /// `NHI1:2025` .. `NHI10:2025`.
 fn is_owasp_nhi(tag: &str) -> bool {
     tag.strip_prefix("NHI")
@@ -710,6 +769,57 @@ mod tests {
         let two = format!("{GOOD}{}", GOOD.trim_start_matches("rules:\n"));
         let errs = load(&two).expect_err("fails");
         assert!(errs[0].message.contains("already used"), "{errs:?}");
+    }
+
+    const STRUCTURAL: &str = r"rules:
+  - id: demo-admin
+    name: Demo admin grant
+    category: privilege
+    severity: high
+    confidence: high
+    description: A demo grant of the admin role to a machine identity.
+    remediation: Grant the narrower demo role that the identity uses.
+    references: [https://example.invalid/docs]
+    tags: [NHI5:2025, CWE-269, TAGS]
+    applies_to: [yaml]
+    select: role
+    condition: node == 'admin'
+    examples: [{lines: [1], text: 'role: admin'}]
+    negative_examples: [{text: 'role: reader'}]
+";
+
+    fn load_in(file: &str, nist: &str) -> Result<Pack, Vec<LoadError>> {
+        let text = STRUCTURAL.replace(", TAGS", nist);
+        load_files(&[(file.to_owned(), text)])
+    }
+
+    #[test]
+    fn identity_and_privilege_rules_name_one_nist_csf_subcategory() {
+        for file in ["rules/privilege/demo.yaml", "rules/identity/demo.yaml"] {
+            let pack = load_in(file, ", NIST-CSF:PR.AA-05").expect("one good tag");
+            assert_eq!(pack.rules[0].pack, file.split('/').nth(1).expect("pack"));
+            for (tags, says) in [
+                ("", "name the NIST CSF 2.0 subcategory"),
+                (
+                    ", NIST-CSF:PR.AA-02",
+                    "not a subcategory of identity management",
+                ),
+                (
+                    ", NIST-CSF:PR.AA-01, NIST-CSF:PR.AA-05",
+                    "exactly one NIST CSF tag, not 2",
+                ),
+                (", NIST-CSF:PR.AA-5", "is not a NIST CSF 2.0 subcategory"),
+            ] {
+                let errs = load_in(file, tags).expect_err(tags);
+                assert_eq!(errs.len(), 1, "{errs:?}");
+                assert!(errs[0].message.contains(says), "{tags}: {errs:?}");
+                assert_eq!(errs[0].line, 10, "points at the tags");
+            }
+        }
+        load_in("rules/ci/demo.yaml", "").expect("other packs may omit it");
+        load_in("rules/ci/demo.yaml", ", NIST-CSF:DE.CM-09").expect("any subcategory");
+        let errs = load_in("rules/ci/demo.yaml", ", NIST-CSF:least-privilege").expect_err("bad");
+        assert!(errs[0].message.contains("not a NIST CSF 2.0 subcategory"));
     }
 
     #[test]

@@ -9,5 +9,6 @@ mod hostile;
 mod output;
 mod policy;
 mod precommit;
+mod privilege;
 mod projects;
 mod support;
