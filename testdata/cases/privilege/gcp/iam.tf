@@ -1,6 +1,6 @@
 # Project IAM for the data platform.
 
-resource "google_service_account" "etl" {
+resource "google_service_account" "etl" { # expect: ownerless-identity
   account_id   = "etl-runner"
   display_name = "ETL runner (owner: team-data)"
 }
