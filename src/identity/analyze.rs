@@ -384,17 +384,10 @@ pub fn analyze(files: Vec<Facts>, config: &OwnershipConfig) -> Analysis {
         }
     }
     for r in &mut resolved {
-        let known = r
-            .grants
-            .iter()
-            .map(|g| g.privilege)
-            .filter(|p| *p > Privilege::Unknown)
-            .max();
-        r.privilege = match known {
-            Some(p) => p,
-            None if r.grants.is_empty() => Privilege::None,
-            None => Privilege::Unknown,
-        };
+        r.privilege = total(&r.grants);
+    }
+    link_cloud_identities(&mut resolved);
+    for r in &mut resolved {
         let governing = codeowners
             .iter()
             .find(|(root, _, _)| r.identity.loc.path.starts_with(root.as_str()));
@@ -414,6 +407,89 @@ pub fn analyze(files: Vec<Facts>, config: &OwnershipConfig) -> Analysis {
     Analysis {
         identities: resolved,
         matches,
+    }
+}
+
+/// What a set of grants allows together: the most of the known ones; `Unknown` when every grant
+/// is unknown; `None` without grants.
+fn total(grants: &[ResolvedGrant]) -> Privilege {
+    let known = grants
+        .iter()
+        .map(|g| g.privilege)
+        .filter(|p| *p > Privilege::Unknown)
+        .max();
+    match known {
+        Some(p) => p,
+        None if grants.is_empty() => Privilege::None,
+        None => Privilege::Unknown,
+    }
+}
+
+/// The declared identity a cloud identity string names: an IAM role ARN
+/// (`arn:aws:iam::123456789012:role/path/deploy`) names the `aws_iam_role` or `AWS::IAM::Role`
+/// called `deploy`; a service-account e-mail (`etl@project.iam.gserviceaccount.com`) the
+/// `google_service_account` with that account id. `None` when the repository declares no such
+/// identity, or several.
+fn declared_target(resolved: &[Resolved], cloud: &str) -> Option<usize> {
+    let (kinds, name): (&[&str], &str) = if let Some((_, role)) = cloud.split_once(":role/") {
+        (
+            &["aws_iam_role", "AWS::IAM::Role"],
+            role.rsplit('/').next().unwrap_or(role),
+        )
+    } else if let Some((account, domain)) = cloud.split_once('@')
+        && domain.ends_with(".iam.gserviceaccount.com")
+    {
+        (&["google_service_account"], account)
+    } else {
+        return None;
+    };
+    let mut hits = resolved
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| kinds.contains(&r.identity.kind.as_str()) && r.identity.name == name);
+    let first = hits.next()?.0;
+    hits.next().is_none().then_some(first)
+}
+
+/// Service accounts with an IRSA or GKE annotation, and roles CI jobs assume, act as the IAM role
+/// or GCP service account the repository declares: they get a grant of what that identity may do,
+/// and its privilege counts in their total.
+fn link_cloud_identities(resolved: &mut [Resolved]) {
+    let mut links = Vec::new();
+    for (i, r) in resolved.iter().enumerate() {
+        let (cloud, loc) = match (
+            &r.identity.cloud_identity,
+            r.identity.key.strip_prefix("ci:"),
+        ) {
+            (Some((cloud, loc)), _) => (cloud.as_str(), loc),
+            (None, Some(_)) if r.credentials.is_empty() => {
+                (r.identity.name.as_str(), &r.identity.loc)
+            }
+            _ => continue,
+        };
+        if let Some(target) = declared_target(resolved, cloud)
+            && target != i
+        {
+            let t = &resolved[target];
+            links.push((
+                i,
+                ResolvedGrant {
+                    grant: Grant {
+                        subject: r.identity.key.clone(),
+                        role: format!("acts as {} `{}`", t.identity.kind, t.identity.name),
+                        privilege: t.privilege,
+                        role_ref: Some(t.identity.key.clone()),
+                        scope: "cloud".to_owned(),
+                        loc: loc.clone(),
+                    },
+                    privilege: t.privilege,
+                },
+            ));
+        }
+    }
+    for (i, grant) in links {
+        resolved[i].grants.push(grant);
+        resolved[i].privilege = total(&resolved[i].grants);
     }
 }
 
