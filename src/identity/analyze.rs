@@ -689,7 +689,11 @@ fn checks(resolved: &[Resolved], out: &mut Vec<CheckMatch>) {
                 identity: id.key.clone(),
             });
         }
+        // The token of a `default` account nothing grants anything is of little use: report
+        // only when the repository gives the account privileges, which every workload that
+        // forgets `serviceAccountName` then shares.
         if id.name == "default"
+            && r.privilege != Privilege::None
             && !id.automount_disabled
             && !defaults_without_token.contains(namespace)
         {
@@ -698,8 +702,9 @@ fn checks(resolved: &[Resolved], out: &mut Vec<CheckMatch>) {
                     check: Check::DefaultAccount,
                     loc: u.loc.clone(),
                     message: format!(
-                        "{} runs as the `default` service account of namespace `{namespace}` with its token mounted",
-                        u.workload
+                        "{} runs as the `default` service account of namespace `{namespace}`, which holds {} privileges here, with its token mounted",
+                        u.workload,
+                        r.privilege.as_str()
                     ),
                     identity: format!("{}#{}", id.key, u.workload),
                 });
