@@ -186,7 +186,7 @@ resource "azuread_application_password" "x" {
     write(
         dir.path(),
         "stack.yaml",
-        "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      ManagedPolicyArns: [!Ref AdminArn]\n      AssumeRolePolicyDocument:\n        Statement:\n          - {Effect: Allow, Principal: {AWS: !Ref Trusted}, Action: sts:AssumeRole}\n",
+        "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      Tags: [{Key: owner, Value: team-x}]\n      ManagedPolicyArns: [!Ref AdminArn]\n      AssumeRolePolicyDocument:\n        Statement:\n          - {Effect: Allow, Principal: {AWS: !Ref Trusted}, Action: sts:AssumeRole}\n",
     );
     let o = scan(
         dir.path(),
