@@ -250,6 +250,7 @@ pub fn reads(kind: Kind) -> bool {
             | Kind::Cloudformation
             | Kind::Codeowners
             | Kind::GithubWorkflow
+            | Kind::GitlabCi
     )
 }
 
@@ -295,6 +296,7 @@ pub fn extract(path: &str, bytes: &[u8], owner_keys: &[String]) -> Facts {
             Kind::Terraform => terraform::extract(&doc, root, &mut facts),
             Kind::Cloudformation => cloudformation::extract(&doc, root, &mut facts),
             Kind::GithubWorkflow => workflow::extract(&doc, root, &mut facts),
+            Kind::GitlabCi => workflow::gitlab(&doc, root, &mut facts),
             _ => {}
         }
     }
