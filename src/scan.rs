@@ -123,9 +123,18 @@ impl Counts {
     }
 }
 
+/// Stack of each scanning thread: CEL conditions are evaluated recursively, and a deeply nested
+/// one (a rule's evidence table, a user's pack) must not abort the process with a stack
+/// overflow on the 2 MiB default; the main thread has 8 MiB.
+const WORKER_STACK: usize = 8 << 20;
+
 /// Runs `f` in a rayon pool of `threads` threads (0 = one per core).
 pub(crate) fn in_pool<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
-    match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+    match rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .stack_size(WORKER_STACK)
+        .build()
+    {
         Ok(pool) => pool.install(f),
         Err(_) => f(),
     }
