@@ -485,9 +485,20 @@ fn run(program: &Program, resolver: &Resolver<'_>) -> Result<CelValue, cel::Exec
     program.execute(&ctx)
 }
 
+/// A condition that failed to evaluate on one node: the rule's fault (a missing key read
+/// without `has()`, a type it did not expect), not the document's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EvalError {
+    /// Index of the rule in the pack.
+    pub rule: usize,
+    /// Where the selected node is reported (its key for a collection).
+    pub offset: usize,
+    pub message: String,
+}
+
 /// Evaluates the structural rules `rules` (index, matcher) on document `doc` of `tree`.
-/// Conditions that fail to evaluate (a missing key without `has()`) count as false; their
-/// messages go to `errors` for the pack check.
+/// Conditions that fail to evaluate (a missing key without `has()`) count as false; they go to
+/// `errors`, for the pack check and the scan's warnings.
 pub fn evaluate(
     rules: &[(usize, &StructuralMatcher)],
     text: &[u8],
@@ -495,7 +506,7 @@ pub fn evaluate(
     doc: NodeId,
     kind: Kind,
     path: &str,
-    errors: &mut Vec<(usize, String)>,
+    errors: &mut Vec<EvalError>,
 ) -> Vec<PolicyMatch> {
     let values = DocValues::new(tree);
     let root = Selected {
@@ -513,17 +524,19 @@ pub fn evaluate(
                 let node = *s.chain.last().expect("non-empty");
                 let resolver = Resolver::new(&values, &s, path, kind);
                 if let Some(cond) = &m.condition {
-                    match run(cond, &resolver) {
-                        Ok(CelValue::Bool(true)) => {}
+                    let failed = match run(cond, &resolver) {
+                        Ok(CelValue::Bool(true)) => None,
                         Ok(CelValue::Bool(false)) => continue,
-                        Ok(other) => {
-                            errors.push((rule, format!("condition gave {other:?}, not a bool")));
-                            continue;
-                        }
-                        Err(e) => {
-                            errors.push((rule, format!("condition failed: {e}")));
-                            continue;
-                        }
+                        Ok(other) => Some(format!("condition gave {other:?}, not a bool")),
+                        Err(e) => Some(format!("condition failed: {e}")),
+                    };
+                    if let Some(message) = failed {
+                        errors.push(EvalError {
+                            rule,
+                            offset: tree.report_span(node).start as usize,
+                            message,
+                        });
+                        continue;
                     }
                 }
                 let target =
@@ -555,8 +568,8 @@ pub struct FileOutcome {
     pub matches: Vec<PolicyMatch>,
     /// The file could not be parsed: byte offset and message. Secret rules still ran.
     pub parse_error: Option<(usize, String)>,
-    /// Conditions that failed to evaluate: (rule index, message).
-    pub eval_errors: Vec<(usize, String)>,
+    /// Conditions that failed to evaluate, one per (rule, node), in document order.
+    pub eval_errors: Vec<EvalError>,
 }
 
 /// The structural rules of a pack, ready to run on files.
@@ -677,7 +690,7 @@ mod tests {
         }
     }
 
-    type Found = (Vec<(String, String)>, Vec<(usize, String)>);
+    type Found = (Vec<(String, String)>, Vec<EvalError>);
 
     fn run_on(text: &str, m: &StructuralMatcher) -> Found {
         let tree = yaml::parse(text).expect("yaml");
