@@ -321,8 +321,9 @@ pub struct StructuralMatcher {
     pub condition: Option<Arc<Program>>,
     pub condition_source: Option<String>,
     pub at: Vec<PathExpr>,
-    /// Narrows the reported span to the first match of this regex in the node's source text
-    /// (the `${{ toJSON(secrets) }}` inside a longer `run:` script).
+    /// Narrows the reported span to the first match of this regex in the node's value (the
+    /// `${{ toJSON(secrets) }}` inside a longer `run:` script), found in the decoded value and
+    /// mapped back to the source (see [`narrow`]).
     pub at_match: Option<regex::bytes::Regex>,
     pub message: Template,
 }
@@ -496,6 +497,37 @@ pub struct EvalError {
     pub message: String,
 }
 
+/// The first match of `re` in the value of `target` (reported at `span`), as source bytes. The
+/// match is looked for in the decoded value (escapes, folded lines and indentation undone) and
+/// mapped back to the text; a value that cannot be mapped is searched in its source text, and
+/// without a match there either the whole value is reported.
+fn narrow(
+    re: &regex::bytes::Regex,
+    text: &[u8],
+    tree: &Tree,
+    target: NodeId,
+    span: Range<usize>,
+) -> Range<usize> {
+    let decoded = tree.str(target).and_then(|value| {
+        let source = std::str::from_utf8(text).ok()?;
+        Some((
+            value,
+            crate::document::yaml::value_source_map(source, span.clone(), value)?,
+        ))
+    });
+    if let Some((value, map)) = decoded {
+        return re
+            .find(value.as_bytes())
+            .filter(|m| !m.is_empty())
+            .map_or(span, |m| map[m.start()].start..map[m.end() - 1].end);
+    }
+    text.get(span.clone())
+        .and_then(|t| re.find(t))
+        .map_or(span.clone(), |m| {
+            span.start + m.start()..span.start + m.end()
+        })
+}
+
 /// Evaluates the structural rules `rules` (index, matcher) on document `doc` of `tree`.
 /// Conditions that fail to evaluate (a missing key without `has()`) count as false; they go to
 /// `errors`, for the pack check and the scan's warnings.
@@ -545,10 +577,8 @@ pub fn evaluate(
                         .map_or(node, |t| *t.chain.last().expect("non-empty"));
                 let span = tree.report_span(target);
                 let mut span = span.start as usize..span.end as usize;
-                if let Some(re) = &m.at_match
-                    && let Some(found) = text.get(span.clone()).and_then(|t| re.find(t))
-                {
-                    span = span.start + found.start()..span.start + found.end();
+                if let Some(re) = &m.at_match {
+                    span = narrow(re, text, tree, target, span);
                 }
                 out.push(PolicyMatch {
                     rule,
@@ -787,6 +817,24 @@ mod tests {
         assert_eq!(
             found,
             vec![("${{ toJSON(secrets) }}".to_owned(), "ALL".to_owned())]
+        );
+    }
+
+    #[test]
+    fn at_match_finds_the_match_in_the_decoded_value() {
+        let text = "jobs:\n  a:\n    env:\n      ALL: \"${{ \\u0074oJSON(secrets) }}\"\n      B: >-\n        x ${{ toJSON(\n        secrets) }}\n      C: no match here\n";
+        let mut m = matcher("jobs.*.env.*", "true", &[], "{{ key }}");
+        m.at_match = Some(regex::bytes::Regex::new(r"toJSON\(\s*secrets\)").expect("re"));
+        let (found, errors) = run_on(text, &m);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(
+            found,
+            vec![
+                ("\\u0074oJSON(secrets)".to_owned(), "ALL".to_owned()),
+                ("toJSON(\n        secrets)".to_owned(), "B".to_owned()),
+                ("no match here".to_owned(), "C".to_owned()),
+            ],
+            "an escape and a folded line break inside the match; no match: the whole value"
         );
     }
 }
