@@ -29,7 +29,7 @@ use cel::common::value::{CowVal, Val};
 use cel::context::VariableResolver;
 use cel::{Context, Env, Program, Value as CelValue};
 
-use crate::document::kind::Kind;
+use crate::document::kind::{Kind, Kinds};
 use crate::document::tree::{NodeId, Tree, Value};
 
 /// The CEL environment: the standard library, the strings extension (`lowerAscii`, `split`,
@@ -606,18 +606,22 @@ pub struct FileOutcome {
 #[derive(Debug, Default)]
 pub struct StructuralEngine {
     rules: Vec<(usize, StructuralMatcher)>,
-    kinds: Vec<Kind>,
+    /// The kinds some rule applies to (Kubernetes and Backstage count as one: a file of either
+    /// may hold documents of both).
+    kinds: Kinds,
 }
 
 impl StructuralEngine {
     pub fn new(pack: &crate::rules::Pack) -> Self {
         let mut rules = Vec::new();
-        let mut kinds: Vec<Kind> = Vec::new();
+        let mut kinds = Kinds::default();
         for (i, r) in pack.rules.iter().enumerate() {
             if let crate::rules::Matcher::Structural(m) = &r.matcher {
-                for k in &m.applies_to {
-                    if !kinds.contains(k) {
-                        kinds.push(*k);
+                for &k in &m.applies_to {
+                    kinds.insert(k);
+                    if matches!(k, Kind::Kubernetes | Kind::Backstage) {
+                        kinds.insert(Kind::Kubernetes);
+                        kinds.insert(Kind::Backstage);
                     }
                 }
                 rules.push((i, m.clone()));
@@ -628,15 +632,6 @@ impl StructuralEngine {
 
     pub fn is_empty(&self) -> bool {
         self.rules.is_empty()
-    }
-
-    fn wants(&self, kind: Kind) -> bool {
-        self.kinds.contains(&kind)
-            || (matches!(kind, Kind::Kubernetes | Kind::Backstage)
-                && self
-                    .kinds
-                    .iter()
-                    .any(|k| matches!(k, Kind::Kubernetes | Kind::Backstage)))
     }
 
     /// Parses `bytes` as the document `path` names (when a rule reads that kind) and runs the
@@ -652,10 +647,11 @@ impl StructuralEngine {
         if self.rules.is_empty() {
             return out;
         }
-        let Some(detected) = kind::detect(path, bytes) else {
+        // The path decides most kinds; content is only sniffed for kinds some rule reads.
+        let Some(detected) = kind::detect_wanted(path, bytes, self.kinds) else {
             return out;
         };
-        if !self.wants(detected.kind) {
+        if !self.kinds.contains(detected.kind) {
             return out;
         }
         let Ok(text) = std::str::from_utf8(bytes) else {
