@@ -133,8 +133,35 @@ fn has_ext(name: &str, exts: &[&str]) -> bool {
     })
 }
 
+/// The words the content checks look for.
+const NEEDLES: &[&str] = &[
+    "{{",
+    "AWSTemplateFormatVersion",
+    "Resources",
+    "AWS::",
+    "apiVersion",
+    "kind",
+    "backstage.io/",
+    "script:",
+    "stage:",
+    "stages:",
+    "extends:",
+    "pool:",
+    "vmImage",
+    "- task:",
+];
+
+/// Whether `hay` contains `needle`. The searchers of [`NEEDLES`] are built once, not on every
+/// call: building one costs about as much as searching a small file.
 fn contains(hay: &[u8], needle: &str) -> bool {
-    memchr::memmem::find(hay, needle.as_bytes()).is_some()
+    use memchr::memmem::Finder;
+    static FINDERS: std::sync::OnceLock<Vec<Finder<'static>>> = std::sync::OnceLock::new();
+    let finders =
+        FINDERS.get_or_init(|| NEEDLES.iter().map(|n| Finder::new(n.as_bytes())).collect());
+    NEEDLES.iter().position(|n| *n == needle).map_or_else(
+        || memchr::memmem::find(hay, needle.as_bytes()).is_some(),
+        |i| finders[i].find(hay).is_some(),
+    )
 }
 
 /// The file's syntax and kind, or `None` for files no structural rule reads. `path` is
@@ -146,8 +173,10 @@ pub fn detect(path: &str, bytes: &[u8]) -> Option<Detected> {
 
 /// Whether `path` has a directory named `dir` (with its trailing `/`).
 fn in_dir(path: &str, dir: &str) -> bool {
-    path.match_indices(dir)
-        .any(|(i, _)| i == 0 || path.as_bytes()[i - 1] == b'/')
+    path.starts_with(dir)
+        || path
+            .match_indices('/')
+            .any(|(i, _)| path[i + 1..].starts_with(dir))
 }
 
 /// [`detect`] for a caller that only reads the kinds in `wanted`: the same answer whenever it
