@@ -171,11 +171,15 @@ fn check_structural(
             ));
             continue;
         }
-        for (_, e) in &outcome.eval_errors {
+        for e in &outcome.eval_errors {
             problems.push(problem(
                 ex.line,
                 ex.column,
-                format!("{what} {}: {e} (guard optional keys with `has()`)", n + 1),
+                format!(
+                    "{what} {}: {} (guard optional keys with `has()`)",
+                    n + 1,
+                    e.message
+                ),
             ));
         }
         let index = crate::document::span::LineIndex::new(ex.text.as_bytes());

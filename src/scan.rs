@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use crate::document::span::LineIndex;
 use crate::document::suppress::{self, Suppression};
-use crate::engine::policy::{PolicyMatch, StructuralEngine};
+use crate::engine::policy::{EvalError, PolicyMatch, StructuralEngine};
 use crate::engine::validate::ValidateOptions;
 use crate::engine::{Match, SecretEngine};
 use crate::finding::{self, Finding, Level, Notification, Suppressed, SuppressionKind};
@@ -130,9 +130,18 @@ impl Counts {
     }
 }
 
+/// Stack of each scanning thread: CEL conditions are evaluated recursively, and a deeply nested
+/// one (a rule's evidence table, a user's pack) must not abort the process with a stack
+/// overflow on the 2 MiB default; the main thread has 8 MiB.
+const WORKER_STACK: usize = 8 << 20;
+
 /// Runs `f` in a rayon pool of `threads` threads (0 = one per core).
 pub(crate) fn in_pool<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
-    match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+    match rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .stack_size(WORKER_STACK)
+        .build()
+    {
         Ok(pool) => pool.install(f),
         Err(_) => f(),
     }
@@ -371,6 +380,7 @@ impl Scanner {
         if matches.is_empty()
             && structural.matches.is_empty()
             && structural.parse_error.is_none()
+            && structural.eval_errors.is_empty()
             && !has_marker
         {
             return (Vec::new(), Vec::new());
@@ -391,6 +401,7 @@ impl Scanner {
                 .at(path, Some(at.line), Some(at.column)),
             );
         }
+        notes.extend(self.condition_warnings(path, bytes, &index, &structural.eval_errors));
         let mut suppressions = if has_marker {
             find_suppressions(bytes, &index)
         } else {
@@ -511,6 +522,48 @@ impl Scanner {
             },
         });
         Some(i)
+    }
+
+    /// One warning per rule whose condition failed to evaluate on nodes of this file, at the
+    /// first such node, with how many there were. A warning and not an error: the fault is the
+    /// rule's, not the scanned file's (`rules check` reports it as an error), so the exit code
+    /// stays that of the findings; the nodes count as not matching, and the warning says so,
+    /// because a rule that silently matches nothing would look like a clean file.
+    fn condition_warnings(
+        &self,
+        path: &str,
+        bytes: &[u8],
+        index: &LineIndex,
+        errors: &[EvalError],
+    ) -> Vec<Notification> {
+        let mut by_rule: std::collections::BTreeMap<usize, (&EvalError, usize)> =
+            std::collections::BTreeMap::new();
+        for e in errors {
+            let entry = by_rule.entry(e.rule).or_insert((e, 0));
+            entry.1 += 1;
+            if e.offset < entry.0.offset {
+                entry.0 = e;
+            }
+        }
+        by_rule
+            .into_values()
+            .map(|(first, count)| {
+                let at = index.position(bytes, first.offset);
+                let nodes = match count {
+                    1 => "on this node; it counts".to_owned(),
+                    n => format!("on this node and {} more; they count", n - 1),
+                };
+                Notification::new(
+                    Level::Warning,
+                    "rule-condition-failed",
+                    format!(
+                        "{path}:{}:{}: rule `{}`: {}, {nodes} as not matching (the rule needs fixing: see `nhilint rules check`)",
+                        at.line, at.column, self.pack.rules[first.rule].id, first.message
+                    ),
+                )
+                .at(path, Some(at.line), Some(at.column))
+            })
+            .collect()
     }
 
     /// A finding of a structural rule, at the node it points to.

@@ -97,6 +97,23 @@ impl Kind {
     }
 }
 
+/// A set of kinds: the ones a pack's structural rules read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Kinds(u32);
+
+impl Kinds {
+    /// Every kind.
+    pub const ALL: Kinds = Kinds((1 << Kind::ALL.len()) - 1);
+
+    pub fn insert(&mut self, kind: Kind) {
+        self.0 |= 1 << kind as u32;
+    }
+
+    pub fn contains(self, kind: Kind) -> bool {
+        self.0 & (1 << kind as u32) != 0
+    }
+}
+
 /// What the path and a first look at the content say about a file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Detected {
@@ -116,19 +133,65 @@ fn has_ext(name: &str, exts: &[&str]) -> bool {
     })
 }
 
+/// The words the content checks look for.
+const NEEDLES: &[&str] = &[
+    "{{",
+    "AWSTemplateFormatVersion",
+    "Resources",
+    "AWS::",
+    "apiVersion",
+    "kind",
+    "backstage.io/",
+    "script:",
+    "stage:",
+    "stages:",
+    "extends:",
+    "pool:",
+    "vmImage",
+    "- task:",
+];
+
+/// Whether `hay` contains `needle`. The searchers of [`NEEDLES`] are built once, not on every
+/// call: building one costs about as much as searching a small file.
 fn contains(hay: &[u8], needle: &str) -> bool {
-    memchr::memmem::find(hay, needle.as_bytes()).is_some()
+    use memchr::memmem::Finder;
+    static FINDERS: std::sync::OnceLock<Vec<Finder<'static>>> = std::sync::OnceLock::new();
+    let finders =
+        FINDERS.get_or_init(|| NEEDLES.iter().map(|n| Finder::new(n.as_bytes())).collect());
+    NEEDLES.iter().position(|n| *n == needle).map_or_else(
+        || memchr::memmem::find(hay, needle.as_bytes()).is_some(),
+        |i| finders[i].find(hay).is_some(),
+    )
 }
 
 /// The file's syntax and kind, or `None` for files no structural rule reads. `path` is
 /// `/`-separated. Helm chart templates (`templates/*.yaml` with `{{`) are not YAML until
 /// rendered and are left to the secret rules.
 pub fn detect(path: &str, bytes: &[u8]) -> Option<Detected> {
+    detect_wanted(path, bytes, Kinds::ALL)
+}
+
+/// Whether `path` has a directory named `dir` (with its trailing `/`).
+fn in_dir(path: &str, dir: &str) -> bool {
+    path.starts_with(dir)
+        || path
+            .match_indices('/')
+            .any(|(i, _)| path[i + 1..].starts_with(dir))
+}
+
+/// [`detect`] for a caller that only reads the kinds in `wanted`: the same answer whenever it
+/// is one of them, `None` or another kind otherwise. The path decides first, for free; the
+/// content checks (a few passes over the bytes) run only while a kind they could still lead to
+/// is wanted, in the same order as `detect`, so a wanted kind is never taken from a file an
+/// earlier check would have given another kind.
+pub fn detect_wanted(path: &str, bytes: &[u8], wanted: Kinds) -> Option<Detected> {
     let name = file_name(path);
     let lower = name.to_ascii_lowercase();
-    let in_dir = |dir: &str| path.starts_with(dir) || path.contains(&format!("/{dir}"));
     if lower == "codeowners"
-        && (in_dir(".github/") || in_dir("docs/") || !path.contains('/') || in_dir(".gitlab/"))
+        && (in_dir(path, ".github/")
+            || in_dir(path, "docs/")
+            || !path.contains('/')
+            || in_dir(path, ".gitlab/"))
     {
         return Some(Detected {
             syntax: Syntax::Codeowners,
@@ -155,7 +218,7 @@ pub fn detect(path: &str, bytes: &[u8]) -> Option<Detected> {
     let syntax = if yaml { Syntax::Yaml } else { Syntax::Json };
     let by_path = |kind| Some(Detected { syntax, kind });
     if yaml {
-        if in_dir(".github/workflows/") {
+        if in_dir(path, ".github/workflows/") {
             return by_path(Kind::GithubWorkflow);
         }
         if lower == "action.yml" || lower == "action.yaml" {
@@ -164,18 +227,18 @@ pub fn detect(path: &str, bytes: &[u8]) -> Option<Detected> {
         if lower == ".gitlab-ci.yml"
             || lower == ".gitlab-ci.yaml"
             || lower.ends_with(".gitlab-ci.yml")
-            || in_dir(".gitlab/ci/")
+            || in_dir(path, ".gitlab/ci/")
         {
             return by_path(Kind::GitlabCi);
         }
         if lower == "azure-pipelines.yml"
             || lower == "azure-pipelines.yaml"
-            || in_dir(".azure-pipelines/")
-            || in_dir(".azuredevops/")
+            || in_dir(path, ".azure-pipelines/")
+            || in_dir(path, ".azuredevops/")
         {
             return by_path(Kind::AzurePipelines);
         }
-        if in_dir(".circleci/") && (lower == "config.yml" || lower == "config.yaml") {
+        if in_dir(path, ".circleci/") && (lower == "config.yml" || lower == "config.yaml") {
             return by_path(Kind::Circleci);
         }
         if lower == "bitbucket-pipelines.yml" || lower == "bitbucket-pipelines.yaml" {
@@ -191,44 +254,79 @@ pub fn detect(path: &str, bytes: &[u8]) -> Option<Detected> {
         if lower == "catalog-info.yaml" || lower == "catalog-info.yml" {
             return by_path(Kind::Backstage);
         }
-        if in_dir("templates/") && contains(bytes, "{{") {
-            return None;
-        }
-        if lower == "values.yaml"
+    }
+    // Content, for files whose name says nothing: each check in this order, the first that
+    // passes decides. `last` is the position of the last wanted kind: checks after it can
+    // only lead to kinds nobody reads.
+    let order: &[Kind] = if yaml {
+        &[
+            Kind::Cloudformation,
+            Kind::Kubernetes,
+            Kind::GitlabCi,
+            Kind::AzurePipelines,
+            Kind::Yaml,
+        ]
+    } else {
+        &[Kind::Cloudformation, Kind::Json]
+    };
+    let helm_values = yaml
+        && (lower == "values.yaml"
             || lower == "values.yml"
             || lower.starts_with("values-")
-            || lower.starts_with("values.")
-        {
-            return by_path(Kind::HelmValues);
-        }
+            || lower.starts_with("values."));
+    let wanted_at =
+        |k: Kind| wanted.contains(k) || (k == Kind::Kubernetes && wanted.contains(Kind::Backstage));
+    let last = order.iter().rposition(|&k| wanted_at(k));
+    if yaml
+        && in_dir(path, "templates/")
+        && (helm_values || last.is_some())
+        && contains(bytes, "{{")
+    {
+        return None;
     }
-    // Content, for files whose name says nothing.
+    if helm_values {
+        return by_path(Kind::HelmValues);
+    }
+    let last = last?;
     if contains(bytes, "AWSTemplateFormatVersion")
         || (contains(bytes, "Resources") && contains(bytes, "AWS::"))
     {
         return by_path(Kind::Cloudformation);
     }
-    if yaml {
-        if contains(bytes, "apiVersion") && contains(bytes, "kind") {
-            return by_path(if contains(bytes, "backstage.io/") {
-                Kind::Backstage
-            } else {
-                Kind::Kubernetes
-            });
-        }
-        if contains(bytes, "script:")
-            && (contains(bytes, "stage:")
-                || contains(bytes, "stages:")
-                || contains(bytes, "extends:"))
-        {
-            return by_path(Kind::GitlabCi);
-        }
-        if contains(bytes, "pool:") && (contains(bytes, "vmImage") || contains(bytes, "- task:")) {
-            return by_path(Kind::AzurePipelines);
-        }
-        return by_path(Kind::Yaml);
+    if !yaml {
+        return (last >= 1).then_some(Detected {
+            syntax,
+            kind: Kind::Json,
+        });
     }
-    by_path(Kind::Json)
+    if last < 1 {
+        return None;
+    }
+    if contains(bytes, "apiVersion") && contains(bytes, "kind") {
+        return by_path(if contains(bytes, "backstage.io/") {
+            Kind::Backstage
+        } else {
+            Kind::Kubernetes
+        });
+    }
+    if last < 2 {
+        return None;
+    }
+    if contains(bytes, "script:")
+        && (contains(bytes, "stage:") || contains(bytes, "stages:") || contains(bytes, "extends:"))
+    {
+        return by_path(Kind::GitlabCi);
+    }
+    if last < 3 {
+        return None;
+    }
+    if contains(bytes, "pool:") && (contains(bytes, "vmImage") || contains(bytes, "- task:")) {
+        return by_path(Kind::AzurePipelines);
+    }
+    if last < 4 {
+        return None;
+    }
+    by_path(Kind::Yaml)
 }
 
 /// The kind of one document of a multi-document YAML file: a Kubernetes file can hold a
@@ -313,5 +411,99 @@ mod tests {
             Kind::Backstage
         );
         assert_eq!(refine(Kind::Backstage, Some("v1")), Kind::Kubernetes);
+    }
+
+    #[test]
+    fn detect_wanted_agrees_with_detect_on_every_wanted_kind() {
+        let files: &[(&str, &str)] = &[
+            (".github/workflows/ci.yml", "on: push\n"),
+            ("action.yml", "runs: {using: composite}\n"),
+            (".gitlab-ci.yml", "job: {script: [make]}\n"),
+            ("azure-pipelines.yml", "pool: {vmImage: ubuntu-latest}\n"),
+            (".circleci/config.yml", "version: 2.1\n"),
+            ("bitbucket-pipelines.yml", "pipelines: {}\n"),
+            ("docker-compose.yml", "services: {}\n"),
+            (
+                "catalog-info.yaml",
+                "apiVersion: backstage.io/v1alpha1\nkind: Component\n",
+            ),
+            ("charts/app/values.yaml", "serviceAccount: {create: true}\n"),
+            ("charts/app/templates/values.yaml", "a: {{ .Values.x }}\n"),
+            (
+                "charts/app/templates/sa.yaml",
+                "apiVersion: v1\nkind: ServiceAccount\nname: {{ .x }}\n",
+            ),
+            ("main.tf", "resource \"x\" \"y\" {}\n"),
+            ("main.tf.json", "{}\n"),
+            (".github/CODEOWNERS", "* @org/team\n"),
+            ("deploy/sa.yaml", "apiVersion: v1\nkind: ServiceAccount\n"),
+            (
+                "deploy/cat.yaml",
+                "apiVersion: backstage.io/v1alpha1\nkind: Component\n",
+            ),
+            (
+                "stack.yaml",
+                "AWSTemplateFormatVersion: '2010-09-09'\nscript: x\nstage: y\n",
+            ),
+            (
+                "stack.json",
+                "{\"Resources\": {\"U\": {\"Type\": \"AWS::IAM::User\"}}}",
+            ),
+            (
+                "ci/deploy.yml",
+                "deploy:\n  stage: deploy\n  script: [make]\n",
+            ),
+            (
+                "ci/k8s-and-gitlab.yml",
+                "apiVersion: v1\nkind: Job\nscript: x\nstage: y\n",
+            ),
+            (
+                "pipelines/build.yml",
+                "pool:\n  vmImage: ubuntu-latest\nsteps:\n- task: X\n",
+            ),
+            ("x.yml", "a: 1\n"),
+            ("x.json", "{\"a\": 1}\n"),
+            ("src/main.rs", "fn main() {}\n"),
+        ];
+        let mut sets: Vec<Kinds> = Vec::new();
+        for &a in Kind::ALL {
+            for &b in Kind::ALL {
+                let mut set = Kinds::default();
+                set.insert(a);
+                set.insert(b);
+                sets.push(set);
+            }
+        }
+        sets.push(Kinds::ALL);
+        sets.push(Kinds::default());
+        for &(path, text) in files {
+            let full = detect(path, text.as_bytes());
+            for &set in &sets {
+                let got = detect_wanted(path, text.as_bytes(), set);
+                match full {
+                    Some(d) if set.contains(d.kind) => {
+                        assert_eq!(got, full, "{path} with {set:?}");
+                    }
+                    _ => assert!(
+                        got.is_none_or(|g| !set.contains(g.kind)),
+                        "{path} with {set:?}: {got:?} where detect says {full:?}"
+                    ),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn content_is_not_sniffed_for_kinds_nobody_reads() {
+        let mut ci = Kinds::default();
+        ci.insert(Kind::GithubWorkflow);
+        let k8s = b"apiVersion: v1\nkind: ServiceAccount\n";
+        assert_eq!(detect_wanted("deploy/sa.yaml", k8s, ci), None);
+        assert_eq!(
+            detect_wanted(".github/workflows/x.yml", b"on: push\n", ci).map(|d| d.kind),
+            Some(Kind::GithubWorkflow)
+        );
+        assert_eq!(detect_wanted("deploy/sa.yaml", k8s, Kinds::default()), None);
+        assert!(Kinds::ALL.contains(Kind::Json) && !Kinds::default().contains(Kind::Yaml));
     }
 }

@@ -290,6 +290,152 @@ fn char_to_byte(text: &str, chars: usize) -> usize {
         .map_or(text.len(), |(b, _)| b)
 }
 
+/// How a scalar was written, told from the text around its span.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Written {
+    Plain,
+    SingleQuoted,
+    DoubleQuoted,
+    /// `|` or `>`: the content's lines are indented by this many columns.
+    Block(usize),
+}
+
+fn written(text: &str, span: &Range<usize>) -> Written {
+    let bytes = text.as_bytes();
+    let before = span.start.checked_sub(1).and_then(|i| bytes.get(i));
+    match (before, bytes.get(span.end)) {
+        (Some(b'"'), Some(b'"')) => return Written::DoubleQuoted,
+        (Some(b'\''), Some(b'\'')) => return Written::SingleQuoted,
+        _ => {}
+    }
+    // A block scalar's content starts on the line after its header (`run: |`, `- >-`).
+    let line_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+    if text[line_start..span.start].bytes().all(|b| b == b' ') && line_start > 0 {
+        let header_line =
+            &text[text[..line_start - 1].rfind('\n').map_or(0, |i| i + 1)..line_start - 1];
+        let header = header_line
+            .split(" #")
+            .next()
+            .unwrap_or_default()
+            .trim_end();
+        let indicator =
+            header.trim_end_matches(|c: char| c.is_ascii_digit() || c == '+' || c == '-');
+        if indicator.ends_with('|') || indicator.ends_with('>') {
+            return Written::Block(span.start - line_start);
+        }
+    }
+    Written::Plain
+}
+
+/// The character a double-quoted escape stands for, and the escape's length in bytes; `None`
+/// for an escaped line break (which stands for nothing) or an unknown escape.
+fn unescape(rest: &str) -> Option<(char, usize)> {
+    let mut chars = rest.chars();
+    let e = chars.next()?;
+    let hex = |n: usize| {
+        rest.get(1..=n)
+            .and_then(|h| u32::from_str_radix(h, 16).ok())
+            .and_then(char::from_u32)
+            .map(|c| (c, 1 + n))
+    };
+    let c = match e {
+        '0' => '\0',
+        'a' => '\u{7}',
+        'b' => '\u{8}',
+        't' | '\t' => '\t',
+        'n' => '\n',
+        'v' => '\u{b}',
+        'f' => '\u{c}',
+        'r' => '\r',
+        'e' => '\u{1b}',
+        ' ' => ' ',
+        '"' => '"',
+        '/' => '/',
+        '\\' => '\\',
+        'N' => '\u{85}',
+        '_' => '\u{a0}',
+        'L' => '\u{2028}',
+        'P' => '\u{2029}',
+        'x' => return hex(2),
+        'u' => return hex(4),
+        'U' => return hex(8),
+        _ => return None,
+    };
+    Some((c, e.len_utf8()))
+}
+
+/// Where each byte of a scalar's decoded `value` comes from in `text`: one source byte range per
+/// value byte (the bytes of one character share it; an escape such as `\u00e9` is the range of
+/// the whole escape). `span` is the scalar's span as the parser gives it (inside the quotes of a
+/// quoted scalar, after the header line of a block scalar). Folded line breaks, indentation,
+/// quote doubling and escapes are undone; `None` when the value cannot be aligned with the text
+/// (an alias, a document that is not YAML), so that callers fall back to the whole span.
+pub fn value_source_map(text: &str, span: Range<usize>, value: &str) -> Option<Vec<Range<usize>>> {
+    let src = text.get(span.clone())?;
+    let style = written(text, &span);
+    let mut map = Vec::with_capacity(value.len());
+    let mut p = 0;
+    let mut chars = value.chars();
+    let mut pending = chars.next();
+    while let Some(v) = pending {
+        let c = src[p..].chars().next()?;
+        let found = if style == Written::DoubleQuoted && c == '\\' {
+            let rest = &src[p + 1..];
+            if rest.starts_with('\n') || rest.starts_with("\r\n") {
+                // An escaped line break: nothing, and the next line's indentation is dropped.
+                p += 1 + if rest.starts_with('\n') { 1 } else { 2 };
+                p += src[p..].len() - src[p..].trim_start_matches([' ', '\t']).len();
+                continue;
+            }
+            let (d, len) = unescape(rest)?;
+            (d == v).then_some(1 + len)
+        } else if style == Written::SingleQuoted && v == '\'' && src[p..].starts_with("''") {
+            Some(2)
+        } else if c == v {
+            Some(c.len_utf8())
+        } else if c == '\n' || c == '\r' {
+            // A line break folded into a space, or dropped before blank lines.
+            if v == ' ' && c == '\n' {
+                Some(1)
+            } else {
+                p += 1;
+                if c == '\n' {
+                    p += skip_indent(&src[p..], style);
+                }
+                continue;
+            }
+        } else if c == ' ' || c == '\t' {
+            // Indentation, or white space around a folded line break.
+            p += 1;
+            continue;
+        } else {
+            return None;
+        };
+        let len = found?;
+        map.extend(std::iter::repeat_n(
+            span.start + p..span.start + p + len,
+            v.len_utf8(),
+        ));
+        p += len;
+        if c == '\n' {
+            p += skip_indent(&src[p..], style);
+        }
+        pending = chars.next();
+    }
+    src[p..]
+        .bytes()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+        .then_some(map)
+}
+
+/// The indentation a block scalar's line starts with (spaces beyond it are content).
+fn skip_indent(line: &str, style: Written) -> usize {
+    match style {
+        Written::Block(indent) => line.bytes().take(indent).take_while(|&b| b == b' ').count(),
+        _ => 0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -414,5 +560,77 @@ mod tests {
         let err = parse(text).expect_err("unclosed flow sequence");
         assert!(err.offset <= text.len());
         assert!(!err.message.is_empty());
+    }
+
+    /// The source text a regex match in the decoded value of `key` maps back to.
+    fn located<'a>(text: &'a str, key: &str, re: &str) -> Option<&'a str> {
+        let t = parse(text).expect("parses");
+        let id = lookup(&t, &[key]);
+        let span = t.node(id).span.start as usize..t.node(id).span.end as usize;
+        let value = t.str(id).expect("a string");
+        let map = value_source_map(text, span, value)?;
+        assert_eq!(map.len(), value.len(), "one range per value byte");
+        let m = regex::Regex::new(re)
+            .expect("re")
+            .find(value)
+            .expect("matches the value");
+        Some(&text[map[m.start()].start..map[m.end() - 1].end])
+    }
+
+    #[test]
+    fn matches_in_decoded_values_map_back_to_the_source() {
+        // Double-quoted escapes: the match covers whole escapes.
+        let text = "a: \"run \\u0024{{ toJSON(secrets) }}\\tnow\"\n";
+        assert_eq!(
+            located(text, "a", r"\$\{\{ toJSON\(secrets\) \}\}"),
+            Some("\\u0024{{ toJSON(secrets) }}")
+        );
+        assert_eq!(located(text, "a", r"\tnow"), Some("\\tnow"));
+        // An escaped line break stands for nothing; a plain one folds into a space.
+        let text = "a: \"one \\\n  two\n  three\"\nb: x\n";
+        assert_eq!(
+            located(text, "a", "one two three"),
+            Some("one \\\n  two\n  three")
+        );
+        assert_eq!(located(text, "a", "three"), Some("three"));
+        // Single quotes: a doubled quote is one character.
+        let text = "a: 'it''s ${{ secrets.X }}'\n";
+        assert_eq!(located(text, "a", "it's"), Some("it''s"));
+        assert_eq!(located(text, "a", r"secrets\.X"), Some("secrets.X"));
+        // Folded block: a match across a folded line break.
+        let text = "a: >-\n  echo ${{\n  toJSON(secrets) }}\n\n  done\nb: x\n";
+        assert_eq!(located(text, "a", r"\{\{ toJSON"), Some("{{\n  toJSON"));
+        assert_eq!(located(text, "a", "done"), Some("done"));
+        // Literal block: indentation beyond the block's is content.
+        let text = "steps:\n  - run: |\n      if x; then\n        echo \"$TOKEN\"\n      fi\n";
+        let t = parse(text).expect("parses");
+        let run = lookup(&t, &["steps", "0", "run"]);
+        let span = t.node(run).span.start as usize..t.node(run).span.end as usize;
+        let value = t.str(run).expect("string");
+        let map = value_source_map(text, span, value).expect("maps");
+        let at = value.find("  echo").expect("indented line");
+        assert_eq!(&text[map[at].start..map[at + 7].end], "  echo \"");
+        // Plain multi-line scalars, CRLF and multi-byte text.
+        let text = "a: plain\r\n  folded  \r\n\r\n  héllo wörld\r\nb: x\r\n";
+        assert_eq!(
+            located(text, "a", "plain folded"),
+            Some("plain\r\n  folded")
+        );
+        assert_eq!(located(text, "a", "wörld"), Some("wörld"));
+    }
+
+    #[test]
+    fn values_that_cannot_be_aligned_have_no_map() {
+        let text = "base: &b \"x\"\nother: *b\n";
+        let t = parse(text).expect("parses");
+        let other = lookup(&t, &["other"]);
+        let span = t.node(other).span.start as usize..t.node(other).span.end as usize;
+        assert_eq!(
+            value_source_map(text, span, "x"),
+            None,
+            "an alias is not its value"
+        );
+        assert_eq!(value_source_map("abc", 0..3, "abd"), None);
+        assert_eq!(value_source_map("abc", 0..3, "ab"), None, "text left over");
     }
 }

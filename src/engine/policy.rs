@@ -29,7 +29,7 @@ use cel::common::value::{CowVal, Val};
 use cel::context::VariableResolver;
 use cel::{Context, Env, Program, Value as CelValue};
 
-use crate::document::kind::Kind;
+use crate::document::kind::{Kind, Kinds};
 use crate::document::tree::{NodeId, Tree, Value};
 
 /// The CEL environment: the standard library, the strings extension (`lowerAscii`, `split`,
@@ -370,8 +370,9 @@ pub struct StructuralMatcher {
     pub condition: Option<Arc<Program>>,
     pub condition_source: Option<String>,
     pub at: Vec<PathExpr>,
-    /// Narrows the reported span to the first match of this regex in the node's source text
-    /// (the `${{ toJSON(secrets) }}` inside a longer `run:` script).
+    /// Narrows the reported span to the first match of this regex in the node's value (the
+    /// `${{ toJSON(secrets) }}` inside a longer `run:` script), found in the decoded value and
+    /// mapped back to the source (see [`narrow`]).
     pub at_match: Option<regex::bytes::Regex>,
     pub message: Template,
 }
@@ -534,9 +535,51 @@ fn run(program: &Program, resolver: &Resolver<'_>) -> Result<CelValue, cel::Exec
     program.execute(&ctx)
 }
 
+/// A condition that failed to evaluate on one node: the rule's fault (a missing key read
+/// without `has()`, a type it did not expect), not the document's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EvalError {
+    /// Index of the rule in the pack.
+    pub rule: usize,
+    /// Where the selected node is reported (its key for a collection).
+    pub offset: usize,
+    pub message: String,
+}
+
+/// The first match of `re` in the value of `target` (reported at `span`), as source bytes. The
+/// match is looked for in the decoded value (escapes, folded lines and indentation undone) and
+/// mapped back to the text; a value that cannot be mapped is searched in its source text, and
+/// without a match there either the whole value is reported.
+fn narrow(
+    re: &regex::bytes::Regex,
+    text: &[u8],
+    tree: &Tree,
+    target: NodeId,
+    span: Range<usize>,
+) -> Range<usize> {
+    let decoded = tree.str(target).and_then(|value| {
+        let source = std::str::from_utf8(text).ok()?;
+        Some((
+            value,
+            crate::document::yaml::value_source_map(source, span.clone(), value)?,
+        ))
+    });
+    if let Some((value, map)) = decoded {
+        return re
+            .find(value.as_bytes())
+            .filter(|m| !m.is_empty())
+            .map_or(span, |m| map[m.start()].start..map[m.end() - 1].end);
+    }
+    text.get(span.clone())
+        .and_then(|t| re.find(t))
+        .map_or(span.clone(), |m| {
+            span.start + m.start()..span.start + m.end()
+        })
+}
+
 /// Evaluates the structural rules `rules` (index, matcher) on document `doc` of `tree`.
-/// Conditions that fail to evaluate (a missing key without `has()`) count as false; their
-/// messages go to `errors` for the pack check.
+/// Conditions that fail to evaluate (a missing key without `has()`) count as false; they go to
+/// `errors`, for the pack check and the scan's warnings.
 pub fn evaluate(
     rules: &[(usize, &StructuralMatcher)],
     text: &[u8],
@@ -544,7 +587,7 @@ pub fn evaluate(
     doc: NodeId,
     kind: Kind,
     path: &str,
-    errors: &mut Vec<(usize, String)>,
+    errors: &mut Vec<EvalError>,
 ) -> Vec<PolicyMatch> {
     let values = DocValues::new(tree);
     let root = Selected {
@@ -562,17 +605,19 @@ pub fn evaluate(
                 let node = *s.chain.last().expect("non-empty");
                 let resolver = Resolver::new(&values, &s, path, kind);
                 if let Some(cond) = &m.condition {
-                    match run(cond, &resolver) {
-                        Ok(CelValue::Bool(true)) => {}
+                    let failed = match run(cond, &resolver) {
+                        Ok(CelValue::Bool(true)) => None,
                         Ok(CelValue::Bool(false)) => continue,
-                        Ok(other) => {
-                            errors.push((rule, format!("condition gave {other:?}, not a bool")));
-                            continue;
-                        }
-                        Err(e) => {
-                            errors.push((rule, format!("condition failed: {e}")));
-                            continue;
-                        }
+                        Ok(other) => Some(format!("condition gave {other:?}, not a bool")),
+                        Err(e) => Some(format!("condition failed: {e}")),
+                    };
+                    if let Some(message) = failed {
+                        errors.push(EvalError {
+                            rule,
+                            offset: tree.report_span(node).start as usize,
+                            message,
+                        });
+                        continue;
                     }
                 }
                 let target =
@@ -581,10 +626,8 @@ pub fn evaluate(
                         .map_or(node, |t| *t.chain.last().expect("non-empty"));
                 let span = tree.report_span(target);
                 let mut span = span.start as usize..span.end as usize;
-                if let Some(re) = &m.at_match
-                    && let Some(found) = text.get(span.clone()).and_then(|t| re.find(t))
-                {
-                    span = span.start + found.start()..span.start + found.end();
+                if let Some(re) = &m.at_match {
+                    span = narrow(re, text, tree, target, span);
                 }
                 out.push(PolicyMatch {
                     rule,
@@ -604,26 +647,30 @@ pub struct FileOutcome {
     pub matches: Vec<PolicyMatch>,
     /// The file could not be parsed: byte offset and message. Secret rules still ran.
     pub parse_error: Option<(usize, String)>,
-    /// Conditions that failed to evaluate: (rule index, message).
-    pub eval_errors: Vec<(usize, String)>,
+    /// Conditions that failed to evaluate, one per (rule, node), in document order.
+    pub eval_errors: Vec<EvalError>,
 }
 
 /// The structural rules of a pack, ready to run on files.
 #[derive(Debug, Default)]
 pub struct StructuralEngine {
     rules: Vec<(usize, StructuralMatcher)>,
-    kinds: Vec<Kind>,
+    /// The kinds some rule applies to (Kubernetes and Backstage count as one: a file of either
+    /// may hold documents of both).
+    kinds: Kinds,
 }
 
 impl StructuralEngine {
     pub fn new(pack: &crate::rules::Pack) -> Self {
         let mut rules = Vec::new();
-        let mut kinds: Vec<Kind> = Vec::new();
+        let mut kinds = Kinds::default();
         for (i, r) in pack.rules.iter().enumerate() {
             if let crate::rules::Matcher::Structural(m) = &r.matcher {
-                for k in &m.applies_to {
-                    if !kinds.contains(k) {
-                        kinds.push(*k);
+                for &k in &m.applies_to {
+                    kinds.insert(k);
+                    if matches!(k, Kind::Kubernetes | Kind::Backstage) {
+                        kinds.insert(Kind::Kubernetes);
+                        kinds.insert(Kind::Backstage);
                     }
                 }
                 rules.push((i, m.clone()));
@@ -634,15 +681,6 @@ impl StructuralEngine {
 
     pub fn is_empty(&self) -> bool {
         self.rules.is_empty()
-    }
-
-    fn wants(&self, kind: Kind) -> bool {
-        self.kinds.contains(&kind)
-            || (matches!(kind, Kind::Kubernetes | Kind::Backstage)
-                && self
-                    .kinds
-                    .iter()
-                    .any(|k| matches!(k, Kind::Kubernetes | Kind::Backstage)))
     }
 
     /// Parses `bytes` as the document `path` names (when a rule reads that kind) and runs the
@@ -658,10 +696,11 @@ impl StructuralEngine {
         if self.rules.is_empty() {
             return out;
         }
-        let Some(detected) = kind::detect(path, bytes) else {
+        // The path decides most kinds; content is only sniffed for kinds some rule reads.
+        let Some(detected) = kind::detect_wanted(path, bytes, self.kinds) else {
             return out;
         };
-        if !self.wants(detected.kind) {
+        if !self.kinds.contains(detected.kind) {
             return out;
         }
         let Ok(text) = std::str::from_utf8(bytes) else {
@@ -726,7 +765,7 @@ mod tests {
         }
     }
 
-    type Found = (Vec<(String, String)>, Vec<(usize, String)>);
+    type Found = (Vec<(String, String)>, Vec<EvalError>);
 
     fn run_on(text: &str, m: &StructuralMatcher) -> Found {
         let tree = yaml::parse(text).expect("yaml");
@@ -858,6 +897,24 @@ mod tests {
         assert_eq!(
             found,
             vec![("${{ toJSON(secrets) }}".to_owned(), "ALL".to_owned())]
+        );
+    }
+
+    #[test]
+    fn at_match_finds_the_match_in_the_decoded_value() {
+        let text = "jobs:\n  a:\n    env:\n      ALL: \"${{ \\u0074oJSON(secrets) }}\"\n      B: >-\n        x ${{ toJSON(\n        secrets) }}\n      C: no match here\n";
+        let mut m = matcher("jobs.*.env.*", "true", &[], "{{ key }}");
+        m.at_match = Some(regex::bytes::Regex::new(r"toJSON\(\s*secrets\)").expect("re"));
+        let (found, errors) = run_on(text, &m);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(
+            found,
+            vec![
+                ("\\u0074oJSON(secrets)".to_owned(), "ALL".to_owned()),
+                ("toJSON(\n        secrets)".to_owned(), "B".to_owned()),
+                ("no match here".to_owned(), "C".to_owned()),
+            ],
+            "an escape and a folded line break inside the match; no match: the whole value"
         );
     }
 }

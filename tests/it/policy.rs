@@ -233,3 +233,76 @@ fn the_ci_pack_reports_a_workflow_in_every_format() {
         stdout(&human)
     );
 }
+
+#[test]
+fn a_condition_that_fails_to_evaluate_warns_once_per_rule_and_file() {
+    let dir = tempdir();
+    write(
+        dir.path(),
+        "conf/iam.yaml",
+        "identities:\n  ci-bot:\n    owner: jane@example.com\n  web:\n    role: admin\n  cron: {role: reader}\n  db:\n    owner: team-data\n",
+    );
+    write(dir.path(), "conf/old.yaml", "identities:\n  legacy: {}\n");
+    write(
+        dir.path(),
+        "conf/new.yaml",
+        "identities:\n  api: {owner: team-api}\n",
+    );
+    let o = nhilint(dir.path())
+        .args(["scan", "--no-default-rules", "--min-confidence", "low"])
+        .arg("--rules")
+        .arg(repo().join("testdata/rules/failing-condition.yaml"))
+        .args(["--format", "json"])
+        .output()
+        .expect("runs nhilint");
+    assert_eq!(
+        code(&o),
+        1,
+        "the finding decides the exit code, not the rule's failures: {}",
+        stderr(&o)
+    );
+    let v = json(&o);
+    assert_eq!(
+        positions(&v),
+        vec![(
+            "conf/iam.yaml".into(),
+            2,
+            3,
+            "demo-owner-is-a-person".into()
+        )],
+        "the nodes it can judge are still judged"
+    );
+    let warnings: Vec<(String, u64, u64, String)> = v["notifications"]
+        .as_array()
+        .expect("notifications")
+        .iter()
+        .filter(|n| n["code"] == "rule-condition-failed")
+        .map(|n| {
+            assert_eq!(n["level"], "warning", "{n}");
+            (
+                n["path"].as_str().unwrap_or_default().to_owned(),
+                n["line"].as_u64().unwrap_or_default(),
+                n["column"].as_u64().unwrap_or_default(),
+                n["message"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        warnings.len(),
+        2,
+        "one per file with failures: {warnings:?}"
+    );
+    let (path, line, column, message) = &warnings[0];
+    assert_eq!((path.as_str(), *line, *column), ("conf/iam.yaml", 4, 3));
+    assert!(message.contains("`demo-owner-is-a-person`"), "{message}");
+    assert!(message.contains("No such key: owner"), "{message}");
+    assert!(message.contains("on this node and 1 more"), "{message}");
+    let (path, line, column, message) = &warnings[1];
+    assert_eq!((path.as_str(), *line, *column), ("conf/old.yaml", 2, 3));
+    assert!(message.contains("on this node; it counts"), "{message}");
+    assert!(
+        stderr(&o).contains("conf/iam.yaml:4:3: rule `demo-owner-is-a-person`"),
+        "{}",
+        stderr(&o)
+    );
+}
