@@ -730,4 +730,64 @@ fn the_workflows_and_the_action_pass_zizmor_actionlint_and_the_ci_pack() {
     assert!(o.status.success(), "{log}");
     assert!(log.contains("No findings to report"), "{log}");
     assert!(log.contains("\n0 findings"), "{log}");
+
+    // The workflow `nhilint init` writes passes both linters too.
+    let dir = tempdir();
+    let o = crate::support::nhilint(dir.path())
+        .arg("init")
+        .output()
+        .expect("runs");
+    assert!(o.status.success(), "{}", crate::support::stderr(&o));
+    for (exe, args) in [
+        ("zizmor", &["--offline", "--no-progress", "."][..]),
+        (
+            "actionlint",
+            &["-no-color", ".github/workflows/nhilint.yml"][..],
+        ),
+    ] {
+        let o = Command::new(venv.join("bin").join(exe))
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .expect("the linter runs");
+        let log = format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(o.status.success(), "{exe} on the init workflow:\n{log}");
+    }
+}
+
+#[test]
+fn every_file_pins_the_same_action_commits() {
+    let pins = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter_map(|l| {
+                let l = l.trim_start();
+                l.strip_prefix("- ").unwrap_or(l).strip_prefix("uses: ")
+            })
+            .map(|u| u.trim().to_owned())
+            .filter(|u| !u.starts_with("./"))
+            .collect()
+    };
+    let checkout = format!("actions/checkout@{}", nhilint::init::CHECKOUT);
+    let upload = format!(
+        "github/codeql-action/upload-sarif@{}",
+        nhilint::init::UPLOAD_SARIF
+    );
+    let read = |rel: &str| std::fs::read_to_string(repo().join(rel)).expect(rel);
+    assert_eq!(pins(&read("action.yml")), vec![upload.clone()]);
+    assert_eq!(
+        pins(&read(".github/workflows/ci.yml")),
+        vec![checkout.clone()]
+    );
+    assert_eq!(
+        pins(&read(".github/workflows/nhilint.yml")),
+        vec![checkout.clone()]
+    );
+    assert_eq!(
+        pins(&nhilint::init::workflow_template()),
+        vec![checkout, upload]
+    );
 }
