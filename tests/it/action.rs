@@ -358,12 +358,13 @@ fn the_action_passes_inputs_through_env_and_pins_and_guards_the_upload() {
         upload_at < Some(steps.len() - 1),
         "the upload comes before the gate"
     );
-    let inputs: Vec<&str> = action["inputs"]
-        .as_object()
-        .expect("inputs")
-        .keys()
-        .map(String::as_str)
-        .collect();
+    let keys = |section: &str| -> Vec<String> {
+        action[section]
+            .as_object()
+            .map(|o| o.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    let inputs = keys("inputs");
     for want in [
         "paths",
         "mode",
@@ -373,14 +374,9 @@ fn the_action_passes_inputs_through_env_and_pins_and_guards_the_upload() {
         "sarif-category",
         "version",
     ] {
-        assert!(inputs.contains(&want), "input {want}");
+        assert!(inputs.iter().any(|i| i == want), "input {want}");
     }
-    let outputs: Vec<&str> = action["outputs"]
-        .as_object()
-        .expect("outputs")
-        .keys()
-        .map(String::as_str)
-        .collect();
+    let outputs = keys("outputs");
     for want in [
         "findings",
         "critical",
@@ -390,7 +386,7 @@ fn the_action_passes_inputs_through_env_and_pins_and_guards_the_upload() {
         "sarif",
         "exit-code",
     ] {
-        assert!(outputs.contains(&want), "output {want}");
+        assert!(outputs.iter().any(|o| o == want), "output {want}");
     }
 }
 
