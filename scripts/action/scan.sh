@@ -20,7 +20,8 @@ fail() {
     exit 0
 }
 
-read -r -a paths <<<"${PATHS:-}"
+# Any whitespace separates paths, newlines included (a YAML block of one path a line).
+read -r -d '' -a paths <<<"${PATHS:-}" || true
 args=(scan --format sarif --output "$sarif")
 [[ -n ${CONFIG:-} ]] && args+=(--config "$CONFIG")
 [[ -n ${FAIL_ON:-} ]] && args+=(--fail-on "$FAIL_ON")

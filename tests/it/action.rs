@@ -486,6 +486,18 @@ fn fail_on_above_the_findings_reports_them_and_passes() {
 }
 
 #[test]
+fn tree_mode_scans_only_the_listed_paths() {
+    let (dir, _, head) = fixture();
+    let run = Runner::new(dir.path(), &head)
+        .input("paths", "config\n  README.md\n")
+        .run();
+    let out = run.action_outputs(&action());
+    assert_eq!(out["findings"], "1", "{}", run.summary);
+    assert!(run.stdout["report"].contains("file=config/app.env,line=3"));
+    assert!(!run.stdout["report"].contains("deploy/old.env"));
+}
+
+#[test]
 fn pr_mode_scans_only_the_pull_requests_commits() {
     let (dir, base, head) = fixture();
     let mut runner = Runner::new(dir.path(), &head).input("mode", "pr");
