@@ -78,14 +78,18 @@ pub fn precommit_template() -> String {
     )
 }
 
+/// `actions/checkout` as our own workflows pin it: a commit SHA and its tag.
+pub const CHECKOUT: &str = "692973e3d937129bcbf40652eb9f2f61becf3332 # v4.1.7";
+/// `github/codeql-action/upload-sarif` as `action.yml` pins it.
+pub const UPLOAD_SARIF: &str = "c36620d31ac7c881962c3d9dd939c40ec9434f2b # v3.26.12";
+
 /// The GitHub workflow: scan, upload SARIF to code scanning even when the scan fails.
 pub fn workflow_template() -> String {
     format!(
         r"# nhilint, written by `nhilint init`: scans the repository for secrets and uploads the results to
 # GitHub code scanning (Security > Code scanning). A finding fails the job after the upload.
-#
-# Pin both actions below to a full commit SHA (a tag can be moved): `nhilint init` writes tags
-# because it cannot look SHAs up offline.
+# The actions are pinned to commit SHAs (the comment names the tag); nhilint's own action
+# (`uses: nhilint/nhilint@<commit SHA>`) adds annotations and a job summary.
 name: nhilint
 
 on:
@@ -107,7 +111,7 @@ jobs:
       contents: read # check out the code
       security-events: write # upload SARIF to code scanning
     steps:
-      - uses: actions/checkout@v4 # pin to a commit SHA
+      - uses: actions/checkout@{CHECKOUT}
         with:
           persist-credentials: false
       - name: Install nhilint
@@ -116,7 +120,7 @@ jobs:
         run: nhilint scan --format sarif --output nhilint.sarif
       - name: Upload to code scanning
         if: ${{{{ !cancelled() && hashFiles('nhilint.sarif') != '' }}}}
-        uses: github/codeql-action/upload-sarif@v3 # pin to a commit SHA
+        uses: github/codeql-action/upload-sarif@{UPLOAD_SARIF}
         with:
           sarif_file: nhilint.sarif
           category: nhilint

@@ -24,7 +24,7 @@ use nhilint::finding::VersionControl;
 use nhilint::fixtures;
 use nhilint::git_scan::{self, GitReport};
 use nhilint::init::Outcome;
-use nhilint::report::{self, Format, human::HumanOptions};
+use nhilint::report::{self, Format, gitlab, human::HumanOptions};
 use nhilint::rules::{Confidence, LoadError, Matcher, Pack, Severity};
 use nhilint::scan::{Progress, Report, ScanOptions, Scanner};
 use nhilint::source::history::HistoryOptions;
@@ -424,6 +424,38 @@ fn run_scan(args: &ScanArgs) -> Result<u8, Failure> {
             )?;
         }
         Format::Github => report::github::write(&report, &mut sink)?,
+        Format::Gitlab | Format::GitlabSast => {
+            let kind = if args.format == Format::Gitlab {
+                gitlab::Kind::SecretDetection
+            } else {
+                gitlab::Kind::Sast
+            };
+            let ctx = gitlab::Context {
+                version_control: version_control.as_ref(),
+                commit: std::env::var("CI_COMMIT_SHA")
+                    .ok()
+                    .filter(|s| !s.is_empty()),
+                end: Some(gitlab::end_time()),
+            };
+            gitlab::write(&report, scanner.pack(), kind, &ctx, &mut sink)?;
+            let left_out = report
+                .findings
+                .iter()
+                .filter(|f| f.suppressed.is_none() && !kind.takes(f))
+                .count();
+            if left_out > 0 {
+                let (these, other) = if kind == gitlab::Kind::Sast {
+                    ("secret", "gitlab")
+                } else {
+                    ("structural", "gitlab-sast")
+                };
+                eprintln!(
+                    "note: {left_out} {these} finding{} not in this report: --format {other} writes {}",
+                    if left_out == 1 { " is" } else { "s are" },
+                    if left_out == 1 { "it" } else { "them" },
+                );
+            }
+        }
     }
     sink.flush()?;
     drop(sink);

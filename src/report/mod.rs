@@ -3,6 +3,7 @@
 //! them (`--show-secrets`).
 
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod sarif;
@@ -20,6 +21,10 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands: annotations on the pull request.
     Github,
+    /// GitLab's secret-detection report (`artifacts:reports:secret_detection`): secret findings.
+    Gitlab,
+    /// GitLab's SAST report (`artifacts:reports:sast`): structural findings (privilege, ownership).
+    GitlabSast,
 }
 
 /// The rules referenced by `findings`, sorted by id, each with its index in that list.

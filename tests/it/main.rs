@@ -1,6 +1,7 @@
 //! Integration tests: one binary, topic modules. CLI tests run the built `nhilint` binary with a
 //! scrubbed environment; library tests call the crate directly.
 
+mod action;
 mod adoption;
 mod cli;
 mod corpus;
