@@ -18,9 +18,65 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// The commit the sources are checked out at, read from `.git` without running git (a worktree's
+/// `.git` file and packed refs included), or `NHILINT_COMMIT` when set; empty when unknown (a
+/// crates.io source). `nhilint init` pins its workflow's `uses:` of nhilint's action to it.
+fn git_commit(root: &std::path::Path) -> String {
+    println!("cargo::rerun-if-env-changed=NHILINT_COMMIT");
+    if let Ok(c) = std::env::var("NHILINT_COMMIT") {
+        return c;
+    }
+    let is_sha = |s: &str| s.len() == 40 && s.bytes().all(|b| b.is_ascii_hexdigit());
+    let dot_git = root.join(".git");
+    let git_dir = if dot_git.is_file() {
+        match std::fs::read_to_string(&dot_git) {
+            Ok(t) => match t.trim().strip_prefix("gitdir:") {
+                Some(d) => root.join(d.trim()),
+                None => return String::new(),
+            },
+            Err(_) => return String::new(),
+        }
+    } else {
+        dot_git
+    };
+    let common = std::fs::read_to_string(git_dir.join("commondir"))
+        .map_or_else(|_| git_dir.clone(), |c| git_dir.join(c.trim()));
+    let head_path = git_dir.join("HEAD");
+    println!("cargo::rerun-if-changed={}", head_path.display());
+    let Ok(head) = std::fs::read_to_string(&head_path) else {
+        return String::new();
+    };
+    let head = head.trim();
+    if is_sha(head) {
+        return head.to_owned();
+    }
+    let Some(reference) = head.strip_prefix("ref:").map(str::trim) else {
+        return String::new();
+    };
+    let loose = common.join(reference);
+    println!("cargo::rerun-if-changed={}", loose.display());
+    if let Ok(sha) = std::fs::read_to_string(&loose)
+        && is_sha(sha.trim())
+    {
+        return sha.trim().to_owned();
+    }
+    let packed = common.join("packed-refs");
+    println!("cargo::rerun-if-changed={}", packed.display());
+    std::fs::read_to_string(packed)
+        .ok()
+        .and_then(|t| {
+            t.lines().find_map(|l| {
+                let (sha, name) = l.split_once(' ')?;
+                (name == reference && is_sha(sha)).then(|| sha.to_owned())
+            })
+        })
+        .unwrap_or_default()
+}
+
 fn main() {
     let root =
         PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    println!("cargo::rustc-env=NHILINT_COMMIT={}", git_commit(&root));
     let rules = root.join("rules");
     println!("cargo::rerun-if-changed={}", rules.display());
     let mut files = Vec::new();

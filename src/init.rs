@@ -12,6 +12,8 @@ use crate::config;
 
 /// Where pre-commit looks for its configuration.
 pub const PRECOMMIT_FILE: &str = ".pre-commit-config.yaml";
+use std::fmt::Write as _;
+
 /// The workflow `init` writes.
 pub const WORKFLOW_FILE: &str = ".github/workflows/nhilint.yml";
 
@@ -83,14 +85,46 @@ pub const CHECKOUT: &str = "692973e3d937129bcbf40652eb9f2f61becf3332 # v4.1.7";
 /// `github/codeql-action/upload-sarif` as `action.yml` pins it.
 pub const UPLOAD_SARIF: &str = "c36620d31ac7c881962c3d9dd939c40ec9434f2b # v3.26.12";
 
-/// The GitHub workflow: scan, upload SARIF to code scanning even when the scan fails.
+/// The commit nhilint was built from (empty when unknown): the workflow pins nhilint's action to
+/// it.
+pub const ACTION_COMMIT: &str = env!("NHILINT_COMMIT");
+
+/// `owner/repo` of nhilint's repository, as `uses:` names its action.
+fn action_slug() -> &'static str {
+    REPOSITORY
+        .strip_prefix("https://github.com/")
+        .unwrap_or(REPOSITORY)
+        .trim_end_matches('/')
+        .trim_end_matches(".git")
+}
+
+/// The GitHub workflow: nhilint's action pinned to the commit this binary was built from (SARIF
+/// upload, annotations, job summary, a gate after the upload); without a known commit, the same
+/// steps written out (install with cargo, scan, upload even when the scan fails).
 pub fn workflow_template() -> String {
-    format!(
-        r"# nhilint, written by `nhilint init`: scans the repository for secrets and uploads the results to
-# GitHub code scanning (Security > Code scanning). A finding fails the job after the upload.
-# The actions are pinned to commit SHAs (the comment names the tag); nhilint's own action
-# (`uses: nhilint/nhilint@<commit SHA>`) adds annotations and a job summary.
-name: nhilint
+    if ACTION_COMMIT.len() == 40 {
+        return action_workflow(action_slug(), ACTION_COMMIT);
+    }
+    steps_workflow()
+}
+
+/// A workflow with one `scan` job: `comment` (lines without `# `) on top, `steps` after the
+/// pinned checkout.
+fn workflow(comment: &str, fetch_all: bool, steps: &str) -> String {
+    let mut out = String::new();
+    for line in comment.lines() {
+        out.push_str("# ");
+        out.push_str(line);
+        out.push('\n');
+    }
+    let fetch = if fetch_all {
+        "\n          fetch-depth: 0 # pr mode reads the pull request's base commit"
+    } else {
+        ""
+    };
+    let _ = write!(
+        out,
+        r"name: nhilint
 
 on:
   push:
@@ -113,8 +147,40 @@ jobs:
     steps:
       - uses: actions/checkout@{CHECKOUT}
         with:
-          persist-credentials: false
-      - name: Install nhilint
+          persist-credentials: false{fetch}
+"
+    );
+    out.push_str(steps);
+    out
+}
+
+fn action_workflow(slug: &str, commit: &str) -> String {
+    workflow(
+        "nhilint, written by `nhilint init`: scans the repository for secrets, ownerless machine
+identities and standing privileges, uploads the results to GitHub code scanning
+(Security > Code scanning), annotates the changes and writes a job summary. A finding at or
+above `fail-on` fails the job after the upload. Actions are pinned to commit SHAs (the comment
+names the tag).",
+        true,
+        &format!(
+            r"      - uses: {slug}@{commit} # v{VERSION}
+        with:
+          mode: ${{{{ github.event_name == 'pull_request' && 'pr' || 'tree' }}}}
+          fail-on: low
+"
+        ),
+    )
+}
+
+fn steps_workflow() -> String {
+    workflow(
+        "nhilint, written by `nhilint init`: scans the repository for secrets and uploads the results to
+GitHub code scanning (Security > Code scanning). A finding fails the job after the upload.
+The actions are pinned to commit SHAs (the comment names the tag); nhilint's own action
+(`uses: nhilint/nhilint@<commit SHA>`) adds annotations and a job summary.",
+        false,
+        &format!(
+            r"      - name: Install nhilint
         run: cargo install --locked --git {REPOSITORY} --tag v{VERSION} nhilint
       - name: Scan
         run: nhilint scan --format sarif --output nhilint.sarif
@@ -125,6 +191,7 @@ jobs:
           sarif_file: nhilint.sarif
           category: nhilint
 "
+        ),
     )
 }
 
@@ -290,6 +357,17 @@ mod tests {
     fn templates_parse() {
         assert!(parse_yaml(CONFIG_TEMPLATE).is_some());
         assert!(parse_yaml(&workflow_template()).is_some());
+        let action = action_workflow("nhilint/nhilint", &"a".repeat(40));
+        let parsed = parse_yaml(&action).expect("yaml");
+        let steps = &parsed["jobs"]["scan"]["steps"];
+        assert_eq!(
+            steps[1]["uses"],
+            format!("nhilint/nhilint@{}", "a".repeat(40)),
+            "{action}"
+        );
+        assert!(action.contains(&format!("# v{VERSION}")), "{action}");
+        assert!(parse_yaml(&steps_workflow()).is_some());
+        assert_eq!(action_slug(), "nhilint/nhilint");
         let pc = parse_yaml(&precommit_template()).expect("yaml");
         assert_eq!(pc["repos"][0]["repo"], REPOSITORY);
         assert_eq!(pc["repos"][0]["hooks"][0]["id"], "nhilint");

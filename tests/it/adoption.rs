@@ -604,6 +604,12 @@ fn init_writes_config_precommit_and_workflow_and_never_overwrites() {
     // workflow's tags: exit 1 is fine, a config error is not).
     let o = nhilint(dir.path()).arg("scan").output().expect("runs");
     assert_ne!(code(&o), 2, "{}{}", stdout(&o), stderr(&o));
+    // The workflow `init` writes passes nhilint's own CI rules.
+    let o = nhilint(dir.path())
+        .args(["scan", "--only", "ci"])
+        .output()
+        .expect("runs");
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
     assert_eq!(code(&demo(dir.path(), &["scan"], &[], None)), 0);
 
     let precommit = read(dir.path(), ".pre-commit-config.yaml");
@@ -619,11 +625,25 @@ fn init_writes_config_precommit_and_workflow_and_never_overwrites() {
         "permissions: {}",
         "contents: read",
         "security-events: write",
-        "cargo install --locked --git https://github.com/nhilint/nhilint",
-        "nhilint scan --format sarif --output nhilint.sarif",
-        "github/codeql-action/upload-sarif@",
         "persist-credentials: false",
     ] {
+        assert!(workflow.contains(want), "{want}:\n{workflow}");
+    }
+    // Built from a git checkout, `init` uses nhilint's action pinned to that commit; otherwise
+    // it writes the install, scan and upload steps out.
+    let shape: &[&str] = if nhilint::init::ACTION_COMMIT.is_empty() {
+        &[
+            "cargo install --locked --git https://github.com/nhilint/nhilint",
+            "nhilint scan --format sarif --output nhilint.sarif",
+            "github/codeql-action/upload-sarif@",
+        ]
+    } else {
+        &[
+            "uses: nhilint/nhilint@",
+            "mode: ${{ github.event_name == 'pull_request' && 'pr' || 'tree' }}",
+        ]
+    };
+    for want in shape {
         assert!(workflow.contains(want), "{want}:\n{workflow}");
     }
 
