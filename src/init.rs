@@ -5,6 +5,7 @@
 //!
 //! Not here: printing what happened (`main.rs`).
 
+use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -12,7 +13,6 @@ use crate::config;
 
 /// Where pre-commit looks for its configuration.
 pub const PRECOMMIT_FILE: &str = ".pre-commit-config.yaml";
-use std::fmt::Write as _;
 
 /// The workflow `init` writes.
 pub const WORKFLOW_FILE: &str = ".github/workflows/nhilint.yml";
