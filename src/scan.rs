@@ -258,6 +258,18 @@ impl Scanner {
         }
         if self.identity_phase() {
             let analysis = crate::identity::analyze::analyze(facts, &self.ownership);
+            let weak = analysis.matches.iter().filter(|m| m.weak).count();
+            if weak > 0 && opts.min_confidence > Confidence::Low {
+                report.notifications.push(Notification::new(
+                    Level::Note,
+                    "ownership-not-recorded",
+                    format!(
+                        "{weak} machine identit{} without an owner {} not reported: nothing in this tree records owners (no owner label or tag, Backstage catalog or CODEOWNERS), so they are low-confidence findings; `--min-confidence low` shows them, `nhilint inventory` lists every identity",
+                        if weak == 1 { "y" } else { "ies" },
+                        if weak == 1 { "is" } else { "are" }
+                    ),
+                ));
+            }
             report
                 .findings
                 .extend(self.identity_findings(&analysis, &files, opts));
@@ -331,8 +343,12 @@ impl Scanner {
     ) -> Vec<Finding> {
         let mut by_file: std::collections::BTreeMap<&str, Vec<PolicyMatch>> =
             std::collections::BTreeMap::new();
+        let mut weak = std::collections::HashSet::new();
         for m in &analysis.matches {
             for &(rule, _) in self.analyses.iter().filter(|(_, c)| *c == m.check) {
+                if m.weak {
+                    weak.insert((m.loc.path.clone(), m.identity.clone()));
+                }
                 by_file
                     .entry(m.loc.path.as_str())
                     .or_default()
@@ -357,6 +373,12 @@ impl Scanner {
             };
             for m in matches {
                 let mut finding = self.policy_finding(path, &bytes, &[], &index, &m);
+                if weak.contains(&(path.to_owned(), m.node_path.clone())) {
+                    finding.confidence = Confidence::Low;
+                    finding.note = Some(
+                        "nothing in this tree records owners (no owner label or tag, catalog or CODEOWNERS): ownership may be kept elsewhere".to_owned(),
+                    );
+                }
                 self.suppress_inline(&mut finding, m.rule, &suppressions);
                 if finding.confidence >= opts.min_confidence {
                     out.push(finding);

@@ -126,6 +126,9 @@ pub struct CheckMatch {
     pub message: String,
     /// The identity it is about (its key), stable across edits: the finding's fingerprint.
     pub identity: String,
+    /// Less certain than the rule says: an ownerless identity in a tree where nothing names an
+    /// owner (ownership may be kept outside the repository).
+    pub weak: bool,
 }
 
 /// The result of phase 2.
@@ -133,6 +136,9 @@ pub struct CheckMatch {
 pub struct Analysis {
     pub identities: Vec<Resolved>,
     pub matches: Vec<CheckMatch>,
+    /// Whether the tree records owners anywhere: an owner label, annotation or tag (even an empty
+    /// or computed one), `default_tags`, Azure `owners`, a catalog entity or a CODEOWNERS file.
+    pub ownership_recorded: bool,
 }
 
 /// Owner values that name nobody.
@@ -394,8 +400,14 @@ pub fn analyze(files: Vec<Facts>, config: &OwnershipConfig) -> Analysis {
         r.ownership = ownership(r, config, &catalog, governing, &all.default_owners);
     }
 
+    let ownership_recorded = !codeowners.is_empty()
+        || !all.entities.is_empty()
+        || !all.default_owners.is_empty()
+        || resolved
+            .iter()
+            .any(|r| !matches!(r.identity.owner, OwnerClaim::Absent));
     let mut matches = Vec::new();
-    checks(&resolved, &mut matches);
+    checks(&resolved, ownership_recorded, &mut matches);
     resolved.sort_by(|a, b| {
         (&a.identity.loc.path, a.identity.loc.line, &a.identity.key).cmp(&(
             &b.identity.loc.path,
@@ -407,6 +419,7 @@ pub fn analyze(files: Vec<Facts>, config: &OwnershipConfig) -> Analysis {
     Analysis {
         identities: resolved,
         matches,
+        ownership_recorded,
     }
 }
 
@@ -609,7 +622,7 @@ fn ownership(
 }
 
 /// The cross-file checks.
-fn checks(resolved: &[Resolved], out: &mut Vec<CheckMatch>) {
+fn checks(resolved: &[Resolved], ownership_recorded: bool, out: &mut Vec<CheckMatch>) {
     let namespaces_with_workloads: BTreeSet<&str> = resolved
         .iter()
         .filter(|r| !r.usages.is_empty())
@@ -640,6 +653,7 @@ fn checks(resolved: &[Resolved], out: &mut Vec<CheckMatch>) {
                 loc: id.loc.clone(),
                 message,
                 identity: id.key.clone(),
+                weak: !ownership_recorded,
             });
         }
         if id.platform != "kubernetes" {
@@ -670,6 +684,7 @@ fn checks(resolved: &[Resolved], out: &mut Vec<CheckMatch>) {
                     "{what} is run as by no workload and bound to no role, while namespace `{namespace}` has workloads"
                 ),
                 identity: id.key.clone(),
+                weak: false,
             });
         }
         let workloads: BTreeSet<&str> = r.usages.iter().map(|u| u.workload.as_str()).collect();
@@ -687,6 +702,7 @@ fn checks(resolved: &[Resolved], out: &mut Vec<CheckMatch>) {
                     workloads.iter().copied().collect::<Vec<_>>().join(", ")
                 ),
                 identity: id.key.clone(),
+                weak: false,
             });
         }
         // The token of a `default` account nothing grants anything is of little use: report
@@ -707,6 +723,7 @@ fn checks(resolved: &[Resolved], out: &mut Vec<CheckMatch>) {
                         r.privilege.as_str()
                     ),
                     identity: format!("{}#{}", id.key, u.workload),
+                    weak: false,
                 });
             }
         }
@@ -726,6 +743,7 @@ fn checks(resolved: &[Resolved], out: &mut Vec<CheckMatch>) {
                     envs.len()
                 ),
                 identity: format!("{identity}#{env}#{}", loc.path),
+                weak: false,
             });
         }
     }

@@ -117,7 +117,7 @@ fn short_id(id: &str) -> &str {
 fn notes(f: &Finding) -> Vec<String> {
     let mut notes = Vec::new();
     if let Some(n) = &f.note {
-        notes.push(format!("validation: {n}"));
+        notes.push(n.clone());
     }
     if f.long_lived {
         notes.push("long-lived: it works until someone revokes it (OWASP NHI7)".to_owned());

@@ -183,25 +183,10 @@ fn kubernetes_copy() -> tempfile::TempDir {
     dir
 }
 
-/// (rule, path:line) of the unsuppressed identity findings of `--only identity`.
+/// (rule, path:line) of the unsuppressed identity findings of `--only identity` at default
+/// confidence.
 fn identity_findings(dir: &Path) -> Vec<(String, String)> {
-    let out = nhilint(dir)
-        .args([
-            "scan",
-            ".",
-            "--only",
-            "identity",
-            "--format",
-            "json",
-            "--exit-zero",
-        ])
-        .output()
-        .expect("runs nhilint");
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
-    crate::support::found(&json(&out))
-        .into_iter()
-        .map(|(path, line, rule)| (rule, format!("{path}:{line}")))
-        .collect()
+    identity_findings_at(dir, "medium")
 }
 
 #[test]
@@ -314,4 +299,69 @@ fn identity_findings_take_inline_suppressions() {
         "a suppression of an identity rule is not judged before phase 2: {}",
         stderr(&out)
     );
+}
+
+#[test]
+fn ownerless_identities_are_low_confidence_where_nothing_records_owners() {
+    let dir = crate::support::tempdir();
+    crate::support::write(
+        dir.path(),
+        "infra/main.tf",
+        "resource \"aws_iam_role\" \"r\" {\n  name = \"r\"\n}\n",
+    );
+    // Nothing in the tree names an owner: a note at default confidence, the finding at low.
+    let out = nhilint(dir.path())
+        .args(["scan", "."])
+        .output()
+        .expect("runs");
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    assert!(
+        stdout(&out).contains("nothing in this tree records owners"),
+        "{}",
+        stdout(&out)
+    );
+    let low = identity_findings_at(dir.path(), "low");
+    assert_eq!(
+        low,
+        vec![(
+            "ownerless-identity".to_owned(),
+            "infra/main.tf:1".to_owned()
+        )]
+    );
+
+    // One owner tag elsewhere makes ownership a convention here: the same role is reported.
+    crate::support::write(
+        dir.path(),
+        "infra/other.tf",
+        "resource \"aws_iam_role\" \"o\" {\n  name = \"o\"\n  tags = { owner = \"team-a\" }\n}\n",
+    );
+    assert_eq!(
+        identity_findings_at(dir.path(), "medium"),
+        vec![(
+            "ownerless-identity".to_owned(),
+            "infra/main.tf:1".to_owned()
+        )]
+    );
+}
+
+fn identity_findings_at(dir: &Path, confidence: &str) -> Vec<(String, String)> {
+    let out = nhilint(dir)
+        .args([
+            "scan",
+            ".",
+            "--only",
+            "identity",
+            "--format",
+            "json",
+            "--exit-zero",
+            "--min-confidence",
+            confidence,
+        ])
+        .output()
+        .expect("runs nhilint");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    crate::support::found(&json(&out))
+        .into_iter()
+        .map(|(path, line, rule)| (rule, format!("{path}:{line}")))
+        .collect()
 }
