@@ -261,7 +261,7 @@ pub fn extract(path: &str, bytes: &[u8], owner_keys: &[String]) -> Facts {
     let Some(detected) = kind::detect(path, bytes) else {
         return Facts::default();
     };
-    if !reads(detected.kind) && detected.kind != Kind::Yaml {
+    if !reads(detected.kind) {
         return Facts::default();
     }
     let Ok(text) = std::str::from_utf8(bytes) else {
