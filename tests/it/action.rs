@@ -12,7 +12,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::support::{git_command, repo, tempdir, write};
+use crate::support::{repo, tempdir, write};
 
 /// Classic GitHub tokens of the real shape (fake: their checksums do not match), built at run time
 /// so that this repository's own scan does not report them.
@@ -266,16 +266,7 @@ fn parse_outputs(text: &str) -> BTreeMap<String, String> {
 }
 
 fn git(dir: &Path, args: &[&str]) -> String {
-    let o = git_command(dir, "2026-03-01T12:00:00Z")
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(
-        o.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).trim().to_owned()
+    crate::support::git_at(dir, "2026-03-01T12:00:00Z", args)
 }
 
 fn commit_all(dir: &Path, message: &str) -> String {

@@ -424,16 +424,7 @@ fn history_and_staged_scans_never_print_a_full_secret_unless_asked() {
 
 /// Runs git in `dir` (outside a [`Repo`]) with the fixed identity.
 fn git_in(dir: &Path, args: &[&str]) -> String {
-    let o = git_command(dir, "2024-02-01T10:00:00+01:00")
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(
-        o.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).trim().to_owned()
+    crate::support::git_at(dir, "2024-02-01T10:00:00+01:00", args)
 }
 
 fn notification<'a>(v: &'a serde_json::Value, code: &str) -> Option<&'a serde_json::Value> {

@@ -111,6 +111,20 @@ pub fn validate_sarif(doc: &serde_json::Value) {
 
 /// A git command for fixture repositories: a scrubbed environment (PATH kept), no system or
 /// global config, no signing, fixed author and committer, and `date` for both dates.
+/// Runs git in `dir` with the fixed identity and `date`; panics on failure; trimmed stdout.
+pub fn git_at(dir: &Path, date: &str, args: &[&str]) -> String {
+    let o = git_command(dir, date)
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(
+        o.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).trim().to_owned()
+}
+
 pub fn git_command(dir: &Path, date: &str) -> Command {
     let mut cmd = Command::new("git");
     cmd.current_dir(dir)
