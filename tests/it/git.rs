@@ -28,16 +28,7 @@ impl Repo {
 
     fn git(&self, args: &[&str]) -> String {
         let date = format!("2024-01-{:02}T10:00:00+01:00", self.commits + 1);
-        let o = git_command(self.path(), &date)
-            .args(args)
-            .output()
-            .expect("git runs");
-        assert!(
-            o.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-        String::from_utf8_lossy(&o.stdout).trim().to_owned()
+        crate::support::git_at(self.path(), &date, args)
     }
 
     fn write(&self, rel: &str, contents: &str) {
