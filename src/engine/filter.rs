@@ -108,6 +108,9 @@ pub fn passes(filters: &Filters, secret: &[u8]) -> bool {
     if filters.placeholders && is_placeholder(secret) {
         return false;
     }
+    if filters.words && super::words::is_not_secret(secret) {
+        return false;
+    }
     !filters.allow.is_match(secret)
 }
 
@@ -165,6 +168,7 @@ mod tests {
             placeholders: true,
             allow: crate::rules::PatternSet::new(vec!["^nope".to_owned()]),
             deny_match: crate::rules::PatternSet::default(),
+            words: true,
         };
         assert!(passes(&f, b"Zq8vT2mXk9"));
         assert!(!passes(&f, b"Zq8vT2m"), "too short");
@@ -172,5 +176,6 @@ mod tests {
         assert!(!passes(&f, b"aAaAaAaAaA"), "low entropy");
         assert!(!passes(&f, b"nopeZq8vT2mXk9"), "allowed");
         assert!(!passes(&f, b""), "empty");
+        assert!(!passes(&f, b"getPasswordFromVault"), "identifier");
     }
 }

@@ -6,5 +6,6 @@ pub mod filter;
 pub mod policy;
 mod secret;
 pub mod validate;
+pub mod words;
 
 pub use secret::{Match, SecretEngine};

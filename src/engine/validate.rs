@@ -44,6 +44,18 @@ pub enum Validator {
     Jwt,
     /// The base64 body of a PEM block decodes to at least 64 bytes.
     PemBody,
+    /// An age X25519 identity: `AGE-SECRET-KEY-1` + Bech32 data (32 bytes) whose BIP 173 checksum
+    /// holds for the human-readable part `age-secret-key-`.
+    AgeBech32,
+    /// A PyPI API token: `pypi-` + base64url of a version 2 binary macaroon whose location is
+    /// `pypi.org` or `test.pypi.org`, with an identifier and a 32-byte signature.
+    PypiMacaroon,
+    /// A 1Password service account token: `ops_` + base64 of a JSON object naming the account's
+    /// sign-in address and secret key.
+    OnepasswordServiceAccount,
+    /// `Authorization: Basic` credentials: base64 of `user:password` (RFC 7617) whose password is
+    /// not empty and not a placeholder, word or identifier.
+    BasicAuth,
 }
 
 /// Options that validators read.
@@ -82,6 +94,10 @@ pub fn run(validator: Validator, secret: &[u8], opts: ValidateOptions) -> Verdic
         Validator::Crc32Base62 => crc32_base62(secret),
         Validator::Jwt => jwt(secret, opts),
         Validator::PemBody => pem_body(secret),
+        Validator::AgeBech32 => age_bech32(secret),
+        Validator::PypiMacaroon => pypi_macaroon(secret),
+        Validator::OnepasswordServiceAccount => onepassword_service_account(secret),
+        Validator::BasicAuth => basic_auth(secret),
     }
 }
 
@@ -172,6 +188,204 @@ fn pem_body(secret: &[u8]) -> Verdict {
         Ok(_) => Verdict::invalid("PEM body too short"),
         Err(_) => Verdict::invalid("PEM body is not base64"),
     }
+}
+
+const BECH32: &[u8; 32] = b"qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+
+/// The BIP 173 checksum polynomial over `values`.
+fn bech32_polymod(values: impl Iterator<Item = u8>) -> u32 {
+    const GEN: [u32; 5] = [
+        0x3b6a_57b2,
+        0x2650_8e6d,
+        0x1ea1_19fa,
+        0x3d42_33dd,
+        0x2a14_62b3,
+    ];
+    let mut chk: u32 = 1;
+    for v in values {
+        let top = chk >> 25;
+        chk = ((chk & 0x01ff_ffff) << 5) ^ u32::from(v);
+        for (i, g) in GEN.iter().enumerate() {
+            if (top >> i) & 1 == 1 {
+                chk ^= g;
+            }
+        }
+    }
+    chk
+}
+
+/// Whether `text` (one case only) is Bech32 with a valid checksum; returns the human-readable
+/// part (lower case) and the 5-bit data values without the checksum.
+fn bech32_decode(text: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
+    let has_upper = text.iter().any(u8::is_ascii_uppercase);
+    let has_lower = text.iter().any(u8::is_ascii_lowercase);
+    if has_upper && has_lower {
+        return None;
+    }
+    let lower = text.to_ascii_lowercase();
+    let sep = lower.iter().rposition(|&b| b == b'1')?;
+    let (hrp, data) = (&lower[..sep], &lower[sep + 1..]);
+    if hrp.is_empty() || data.len() < 6 || hrp.iter().any(|b| !(33..=126).contains(b)) {
+        return None;
+    }
+    let values: Vec<u8> = data
+        .iter()
+        .map(|c| {
+            BECH32
+                .iter()
+                .position(|x| x == c)
+                .and_then(|p| u8::try_from(p).ok())
+        })
+        .collect::<Option<_>>()?;
+    let expanded = hrp
+        .iter()
+        .map(|c| c >> 5)
+        .chain(std::iter::once(0))
+        .chain(hrp.iter().map(|c| c & 31))
+        .chain(values.iter().copied());
+    (bech32_polymod(expanded) == 1).then(|| (hrp.to_vec(), values[..values.len() - 6].to_vec()))
+}
+
+fn age_bech32(secret: &[u8]) -> Verdict {
+    let Some((hrp, data)) = bech32_decode(secret) else {
+        return Verdict::invalid("Bech32 checksum invalid");
+    };
+    // 32 bytes are 256 bits: 52 groups of 5 bits, of which the last 4 bits are zero padding.
+    if hrp != b"age-secret-key-" || data.len() != 52 || data[51] & 0x0f != 0 {
+        return Verdict::invalid("not a 32-byte age identity");
+    }
+    Verdict::valid("Bech32 checksum valid")
+}
+
+/// An unsigned LEB128 varint at the start of `bytes`, and the rest.
+fn varint(bytes: &[u8]) -> Option<(usize, &[u8])> {
+    let mut n: usize = 0;
+    for (i, &b) in bytes.iter().enumerate().take(4) {
+        n |= usize::from(b & 0x7f) << (7 * i);
+        if b & 0x80 == 0 {
+            return Some((n, &bytes[i + 1..]));
+        }
+    }
+    None
+}
+
+/// One field of a version 2 binary macaroon: (type, data, rest); type 0 is end-of-section.
+fn macaroon_field(bytes: &[u8]) -> Option<(usize, &[u8], &[u8])> {
+    let (kind, rest) = varint(bytes)?;
+    if kind == 0 {
+        return Some((0, &[], rest));
+    }
+    let (len, rest) = varint(rest)?;
+    (rest.len() >= len).then(|| (kind, &rest[..len], &rest[len..]))
+}
+
+fn pypi_macaroon(secret: &[u8]) -> Verdict {
+    const LOCATION: usize = 1;
+    const IDENTIFIER: usize = 2;
+    const VERIFIER_ID: usize = 4;
+    const SIGNATURE: usize = 6;
+    let body = secret.strip_prefix(b"pypi-").unwrap_or(secret);
+    let trimmed: Vec<u8> = body.iter().copied().filter(|&b| b != b'=').collect();
+    let Ok(bytes) = URL_SAFE_NO_PAD.decode(trimmed) else {
+        return Verdict::invalid("not base64url");
+    };
+    let parse = || -> Option<String> {
+        let rest = bytes.strip_prefix(&[2u8])?;
+        let (kind, location, rest) = macaroon_field(rest)?;
+        if kind != LOCATION || !matches!(location, b"pypi.org" | b"test.pypi.org") {
+            return None;
+        }
+        let (kind, id, mut rest) = macaroon_field(rest)?;
+        if kind != IDENTIFIER || id.is_empty() {
+            return None;
+        }
+        let (kind, _, r) = macaroon_field(rest)?;
+        if kind != 0 {
+            return None;
+        }
+        rest = r;
+        // Caveats: each is optional location, identifier and optional verifier id, then an end
+        // of section; an end of section where a caveat would start ends the list.
+        loop {
+            let (kind, _, r) = macaroon_field(rest)?;
+            rest = r;
+            match kind {
+                0 => break,
+                LOCATION | IDENTIFIER | VERIFIER_ID => loop {
+                    let (kind, _, r) = macaroon_field(rest)?;
+                    rest = r;
+                    match kind {
+                        0 => break,
+                        LOCATION | IDENTIFIER | VERIFIER_ID => {}
+                        _ => return None,
+                    }
+                },
+                _ => return None,
+            }
+        }
+        let (kind, signature, rest) = macaroon_field(rest)?;
+        (kind == SIGNATURE && signature.len() == 32 && rest.is_empty())
+            .then(|| String::from_utf8_lossy(location).into_owned())
+    };
+    match parse() {
+        Some(location) => Verdict::valid(format!("macaroon for {location}")),
+        None => Verdict::invalid("not a PyPI macaroon"),
+    }
+}
+
+fn onepassword_service_account(secret: &[u8]) -> Verdict {
+    let body = secret.strip_prefix(b"ops_").unwrap_or(secret);
+    // Tokens are standard base64; accept the URL-safe alphabet and missing padding too.
+    let normalised: Vec<u8> = body
+        .iter()
+        .filter(|&&b| b != b'=')
+        .map(|&b| match b {
+            b'-' => b'+',
+            b'_' => b'/',
+            other => other,
+        })
+        .collect();
+    let decoded = base64::engine::general_purpose::STANDARD_NO_PAD.decode(normalised);
+    let object =
+        decoded.ok().and_then(
+            |d| match serde_json::from_slice::<serde_json::Value>(&d).ok()? {
+                serde_json::Value::Object(m) => Some(m),
+                _ => None,
+            },
+        );
+    match object {
+        Some(m)
+            if ["signInAddress", "secretKey"]
+                .iter()
+                .all(|k| m.get(*k).is_some_and(serde_json::Value::is_string)) =>
+        {
+            Verdict::valid("service account token structure valid")
+        }
+        Some(_) => Verdict::invalid("JSON without signInAddress and secretKey"),
+        None => Verdict::invalid("not base64 JSON"),
+    }
+}
+
+fn basic_auth(secret: &[u8]) -> Verdict {
+    let Some(plain) = STANDARD
+        .decode(secret)
+        .ok()
+        .and_then(|d| String::from_utf8(d).ok())
+    else {
+        return Verdict::invalid("not base64 text");
+    };
+    let Some((user, password)) = plain.split_once(':') else {
+        return Verdict::invalid("not user:password");
+    };
+    if password.is_empty() || user.chars().chain(password.chars()).any(char::is_control) {
+        return Verdict::invalid("empty or binary password");
+    }
+    if super::filter::is_placeholder(password.as_bytes())
+        || super::words::is_not_secret(password.as_bytes())
+    {
+        return Verdict::invalid("password is a placeholder or a word");
+    }
+    Verdict::valid("decodes to user:password")
 }
 
 #[cfg(test)]
@@ -333,5 +547,121 @@ mod tests {
             )
             .valid
         );
+    }
+
+    fn check(v: Validator, secret: &str) -> Verdict {
+        run(v, secret.as_bytes(), ValidateOptions::default())
+    }
+
+    #[test]
+    fn age_keys() {
+        for key in [
+            "AGE-SECRET-KEY-1ZWSMKX5RMWKWYUE8ZTAN3NDHAVKWELYLT5DAAXY402WUXJLA69SQPJS72W",
+            "AGE-SECRET-KEY-12TEZVEDXPSFD9ZGCTK2SA6YPXCY3VMMTZY730RTVPLFEQ8LJ8XSSK0YA96",
+        ] {
+            assert!(check(Validator::AgeBech32, key).valid, "{key}");
+            assert!(
+                check(Validator::AgeBech32, &key.to_ascii_lowercase()).valid,
+                "Bech32 is case-insensitive"
+            );
+        }
+        for bad in [
+            // One character changed, two swapped, mixed case, wrong prefix, truncated.
+            "AGE-SECRET-KEY-1ZWSMKX5RMWKWYUE8ZTAN3NDHAVKWELYLT5DAAXY402WUXJLA69SQPJS72Q",
+            "AGE-SECRET-KEY-1WZSMKX5RMWKWYUE8ZTAN3NDHAVKWELYLT5DAAXY402WUXJLA69SQPJS72W",
+            "AGE-SECRET-KEY-1ZWSMKX5RMWKWYUE8ZTAN3NDHAVKWELYLT5DAAXY402WUXJLA69SQPJS72w",
+            "AGE-PLUGIN-YUBIKEY-1ZWSMKX5RMWKWYUE8ZTAN3NDHAVKWELYLT5DAAXY402WUXJLA69SQPJS72W",
+            "AGE-SECRET-KEY-1ZWSMKX5RMWKWYUE8ZTAN3NDHAVKWELY",
+            "AGE-SECRET-KEY-1",
+        ] {
+            assert!(!check(Validator::AgeBech32, bad).valid, "{bad}");
+        }
+    }
+
+    /// A version 2 binary macaroon: location, identifier, the given caveats, a signature.
+    fn macaroon(location: &str, caveats: &[&str], signature_len: usize) -> String {
+        let field = |out: &mut Vec<u8>, kind: u8, data: &[u8]| {
+            out.push(kind);
+            out.push(u8::try_from(data.len()).expect("short field"));
+            out.extend_from_slice(data);
+        };
+        let mut m = vec![2u8];
+        field(&mut m, 1, location.as_bytes());
+        field(&mut m, 2, b"6f1e3c2a-9b4d-4e8f-a7c1-2d3e4f5a6b7c");
+        m.push(0);
+        for c in caveats {
+            field(&mut m, 2, c.as_bytes());
+            m.push(0);
+        }
+        m.push(0);
+        field(&mut m, 6, &vec![0x5a; signature_len]);
+        format!("pypi-{}", URL_SAFE_NO_PAD.encode(m))
+    }
+
+    #[test]
+    fn pypi_tokens() {
+        let rule_example = "pypi-AgEIcHlwaS5vcmcCJDU1NThiNDYxLTdjMjEtNDdlNy1iNThjLTU5OTNiOWJlODBmNgACaXsidmVyc2lvbiI6IDEsICJwZXJtaXNzaW9ucyI6IHsicHJvamVjdHMiOiBbImRreGpnbmZyIl19LCAidXNlciI6ICIwZjIzZTc5Yy1mYWIzLTQ4NWYtYTljNC1iNGM5OTQ2OTRkMDcifQAABiD21h490Aghpfc82G6wP3Sip4avscjzG1x2IkyziAmN5A";
+        let v = check(Validator::PypiMacaroon, rule_example);
+        assert!(v.valid);
+        assert_eq!(v.note.as_deref(), Some("macaroon for pypi.org"));
+        let caveats = [r#"{"version": 1, "permissions": "user"}"#, r#"{"nbf": 1}"#];
+        assert!(check(Validator::PypiMacaroon, &macaroon("pypi.org", &caveats, 32)).valid);
+        assert!(check(Validator::PypiMacaroon, &macaroon("test.pypi.org", &[], 32)).valid);
+        for bad in [
+            macaroon("evil.example", &caveats, 32),
+            macaroon("pypi.org", &caveats, 31),
+            macaroon("pypi.org", &caveats, 32)[..120].to_owned(),
+            format!("{rule_example}AA"),
+            "pypi-AgEIcHlwaS5vcmc".to_owned(),
+            "pypi-not*base64".to_owned(),
+        ] {
+            assert!(!check(Validator::PypiMacaroon, &bad).valid, "{bad}");
+        }
+    }
+
+    #[test]
+    fn onepassword_tokens() {
+        let token = |json: &str| format!("ops_{}", STANDARD.encode(json));
+        let good = token(
+            r#"{"signInAddress":"acme.1password.com","email":"x@1passwordserviceaccounts.com","secretKey":"A3-KZS3C2-GBSZE8","deviceUuid":"hupmajs59m4e3p856gmm9incdt"}"#,
+        );
+        assert!(check(Validator::OnepasswordServiceAccount, &good).valid);
+        let url_safe = good.replace('+', "-").replace('/', "_").replace('=', "");
+        assert!(check(Validator::OnepasswordServiceAccount, &url_safe).valid);
+        for bad in [
+            token(r#"{"signInAddress":"acme.1password.com"}"#),
+            token(r#"["signInAddress","secretKey"]"#),
+            good[..good.len() / 2].to_owned(),
+            "ops_eyJ!!".to_owned(),
+        ] {
+            assert!(
+                !check(Validator::OnepasswordServiceAccount, &bad).valid,
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn basic_auth_headers() {
+        for good in [
+            "svc-deploy:Gsxw7I-R-Z",
+            "jenkins:ah3C5nVVBl2",
+            ":zuRz5d260cMZA+",
+        ] {
+            assert!(
+                check(Validator::BasicAuth, &STANDARD.encode(good)).valid,
+                "{good}"
+            );
+        }
+        for bad in [
+            STANDARD.encode("no-colon-here"),
+            STANDARD.encode("user:"),
+            STANDARD.encode("ci:${CI_PASSWORD}"),
+            STANDARD.encode("ci:getPasswordFromVault"),
+            STANDARD.encode([0xffu8, 0xfe, b':', 0x01]),
+            "not base64".to_owned(),
+        ] {
+            assert!(!check(Validator::BasicAuth, &bad).valid, "{bad}");
+        }
     }
 }

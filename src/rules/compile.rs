@@ -633,7 +633,10 @@ fn compile_secret(
     };
     let max_len = hir.properties().maximum_len();
     let regex = std::sync::Arc::new(super::LazyRegex::new(pattern.value.clone()));
-    let filters = compile_filters(id, raw.filters.as_ref(), err, errors);
+    let filters = Filters {
+        words: raw.generic,
+        ..compile_filters(id, raw.filters.as_ref(), err, errors)
+    };
     Some(Matcher::Secret(SecretMatcher {
         keywords: keywords.iter().map(|k| k.to_ascii_lowercase()).collect(),
         regex,
@@ -698,6 +701,7 @@ fn compile_filters(
         placeholders: raw.placeholders.unwrap_or(true),
         allow,
         deny_match,
+        words: false,
     }
 }
 

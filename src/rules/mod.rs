@@ -133,6 +133,9 @@ pub struct Filters {
     pub allow: PatternSet,
     /// Regexes over the whole match (context included); a match hitting any is dropped.
     pub deny_match: PatternSet,
+    /// Drop words, identifiers, references, paths and sentences (see `engine::words`); on for
+    /// generic rules.
+    pub words: bool,
 }
 
 /// What happens to a match whose validator fails.
