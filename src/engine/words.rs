@@ -330,9 +330,9 @@ fn is_word(text: &str) -> bool {
 }
 
 /// A name pattern with `*` wildcards (`rds-db-credentials/*`, `AmazonSageMaker-*`): names and
-/// separators only, wildcards at segment ends, every piece of four letters or more a known or
-/// pronounceable word (shorter ones are taken as abbreviations), and a vocabulary word or two
-/// words among them.
+/// separators only, wildcards at segment ends, most pieces of four letters or more known or
+/// pronounceable words (shorter ones are taken as abbreviations), and a vocabulary word, two
+/// words or a long one among them.
 fn is_glob(text: &str) -> bool {
     let b = text.as_bytes();
     let separator = |c: u8| matches!(c, b'-' | b'_' | b'.' | b'/' | b'!' | b':');
@@ -358,7 +358,8 @@ fn is_glob(text: &str) -> bool {
     if !wildcard_placed {
         return false;
     }
-    let (mut words, mut known_words, mut numbers, mut letters) = (0, 0, 0, 0);
+    let (mut words, mut other, mut known_words, mut numbers, mut letters) = (0, 0, 0, 0, 0);
+    let mut long = false;
     for piece in pieces(text) {
         if piece.bytes().all(|c| c.is_ascii_digit()) {
             numbers += 1;
@@ -371,13 +372,15 @@ fn is_glob(text: &str) -> bool {
             continue;
         }
         let split = segment(&piece).unwrap_or_else(|| vec![piece.clone()]);
-        if !split.iter().all(|w| known(w) || pronounceable(w)) {
-            return false;
+        if split.iter().all(|w| known(w) || pronounceable(w)) {
+            words += 1;
+            long |= piece.len() >= 8;
+        } else {
+            other += 1;
         }
-        words += 1;
         known_words += usize::from(split.iter().any(|w| w.len() >= 3 && known(w)));
     }
-    numbers <= 2 && letters <= 1 && (known_words >= 1 || words >= 2)
+    numbers <= 2 && letters <= 2 && other <= words && (known_words >= 1 || words >= 2 || long)
 }
 
 /// Splits a name into lower-case pieces at separators, case humps (`getHTTPClient` -> get, http,
@@ -649,6 +652,9 @@ mod tests {
             ("Final[int]", NotSecret::Expression),
             ("rds-db-credentials/*", NotSecret::Identifier),
             ("marketplace-deployment*!*", NotSecret::Identifier),
+            ("migrationhub-orchestrator-*", NotSecret::Identifier),
+            ("A4BNetworkProfile*", NotSecret::Identifier),
+            ("atx-db-modernization-*", NotSecret::Identifier),
             ("READONLY-InfluxDB-auth-parameters-*", NotSecret::Identifier),
         ] {
             assert_eq!(classify(value.as_bytes()), Some(kind), "{value}");
