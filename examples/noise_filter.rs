@@ -1,7 +1,8 @@
-//! Measures the noise filter: scans a tree twice with the built-in pack, once as shipped and once
-//! with every rule's filters reduced to entropy alone (the rule's own `min_entropy`, or 3.0 bits
-//! per byte where it has none; no placeholder, allow-list, context or character-class filter and
-//! no validator), and prints the findings of each at every confidence level.
+//! Measures the noise filter: scans a tree three times with the built-in pack, as shipped, without
+//! the words model of generic rules (`engine::words`), and with every rule's filters reduced to
+//! entropy alone (the rule's own `min_entropy`, or 3.0 bits per byte where it has none; no
+//! placeholder, allow-list, context, character-class or words filter and no validator), and
+//! prints the findings of each at every confidence level.
 //!
 //!     cargo run --release --example noise_filter -- PATH...
 
@@ -25,6 +26,15 @@ fn entropy_only(mut pack: Pack) -> Pack {
             ..Filters::default()
         };
         m.validator = None;
+    }
+    pack
+}
+
+fn without_words(mut pack: Pack) -> Pack {
+    for rule in &mut pack.rules {
+        if let Matcher::Secret(m) = &mut rule.matcher {
+            m.filters.words = false;
+        }
     }
     pack
 }
@@ -73,20 +83,29 @@ fn main() {
     pack.rules
         .retain(|r| matches!(r.matcher, Matcher::Secret(_)));
     let (bytes, ours, _) = count(pack.clone(), &roots);
+    let (_, no_words, _) = count(without_words(pack.clone()), &roots);
     let (_, entropy, entropy_rules) = count(entropy_only(pack), &roots);
     let per10 = |n: usize| n as f64 / (bytes as f64 / 10e6);
     println!("corpus: {:.1} MB", bytes as f64 / 1e6);
-    println!("{:<24} {:>12} {:>14}", "", "nhilint", "entropy only");
+    println!(
+        "{:<24} {:>12} {:>14} {:>14}",
+        "", "nhilint", "without words", "entropy only"
+    );
     for (label, level) in [
         ("default (>= medium)", Confidence::Medium),
         ("all (>= low)", Confidence::Low),
     ] {
-        let (a, b) = (at_least(&ours, level), at_least(&entropy, level));
-        println!("{label:<24} {a:>12} {b:>14}");
+        let (a, w, b) = (
+            at_least(&ours, level),
+            at_least(&no_words, level),
+            at_least(&entropy, level),
+        );
+        println!("{label:<24} {a:>12} {w:>14} {b:>14}");
         println!(
-            "{:<24} {:>12.2} {:>14.2}",
+            "{:<24} {:>12.2} {:>14.2} {:>14.2}",
             "  per 10 MB",
             per10(a),
+            per10(w),
             per10(b)
         );
     }
