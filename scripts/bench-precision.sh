@@ -118,7 +118,8 @@ if by_rule:
 print(f"\nfull report: {path}")
 EOF
 
-# The same corpus with every rule's filters reduced to entropy alone, next to nhilint's own.
-bench_log "comparing with entropy alone (cargo run --release --example noise_filter)"
+# The same corpus without the words model of generic rules, and with every rule's filters reduced
+# to entropy alone, next to nhilint's own (all secret rules, every confidence level).
+bench_log "comparing without the words model and with entropy alone (cargo run --release --example noise_filter)"
 (cd "$BENCH_REPO" && cargo build --release --quiet --example noise_filter) || bench_die "cannot build examples/noise_filter.rs"
 "$BENCH_REPO/target/release/examples/noise_filter" "$CORPUS_DIR"
