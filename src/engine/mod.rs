@@ -5,6 +5,7 @@ mod decode;
 pub mod filter;
 pub mod policy;
 mod secret;
+pub mod sites;
 pub mod validate;
 pub mod words;
 

@@ -538,6 +538,30 @@ pub(super) fn compile_meta(pattern: &str) -> Result<regex_automata::meta::Regex,
         .map_err(|e| e.to_string())
 }
 
+/// A forward lazy DFA of a rule's pattern, with the syntax settings of [`compile_meta`], for
+/// anchored searches only and without capture groups: it tells cheaply whether a match starts
+/// at a place, and is a third of the cost of a meta regex to build.
+pub(crate) fn compile_probe(pattern: &str) -> Result<regex_automata::hybrid::dfa::DFA, String> {
+    use regex_automata::{MatchKind, hybrid::dfa, nfa::thompson, util::syntax};
+    let nfa = thompson::Compiler::new()
+        .syntax(syntax::Config::new().unicode(false).utf8(false))
+        .configure(
+            thompson::Config::new()
+                .which_captures(thompson::WhichCaptures::None)
+                .nfa_size_limit(Some(REGEX_SIZE_LIMIT)),
+        )
+        .build(pattern)
+        .map_err(|e| e.to_string())?;
+    dfa::DFA::builder()
+        .configure(
+            dfa::Config::new()
+                .match_kind(MatchKind::LeftmostFirst)
+                .cache_capacity(2 * REGEX_SIZE_LIMIT),
+        )
+        .build_from_nfa(nfa)
+        .map_err(|e| e.to_string())
+}
+
 /// Filter patterns as one set, with the same syntax settings as [`compile_meta`].
 pub(super) fn compile_set(patterns: &[String]) -> Result<regex::bytes::RegexSet, String> {
     regex::bytes::RegexSetBuilder::new(patterns)
@@ -637,8 +661,10 @@ fn compile_secret(
         words: raw.generic,
         ..compile_filters(id, raw.filters.as_ref(), err, errors)
     };
+    let keywords: Vec<String> = keywords.iter().map(|k| k.to_ascii_lowercase()).collect();
     Some(Matcher::Secret(SecretMatcher {
-        keywords: keywords.iter().map(|k| k.to_ascii_lowercase()).collect(),
+        sites: crate::engine::sites::keyword_sites(&hir, &keywords),
+        keywords,
         regex,
         max_len,
         secret_group,

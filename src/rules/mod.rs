@@ -10,8 +10,8 @@ mod syntax;
 use std::fmt;
 use std::str::FromStr;
 
-pub(crate) use compile::yaml_message;
 pub use compile::{LoadError, load_files};
+pub(crate) use compile::{compile_probe, yaml_message};
 
 include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
 
@@ -219,7 +219,11 @@ impl PatternSet {
 /// What a secret rule matches.
 #[derive(Clone, Debug)]
 pub struct SecretMatcher {
+    /// Lower-case; matched in any case.
     pub keywords: Vec<String>,
+    /// Where each keyword sits in the matches, when the pattern tells (see
+    /// [`crate::engine::sites`]).
+    pub sites: Option<Vec<Option<crate::engine::sites::Site>>>,
     /// Shared, so every copy of the rule compiles it at most once.
     pub regex: std::sync::Arc<LazyRegex>,
     /// The longest text the pattern can match; `None` when unbounded. A match contains a keyword,
