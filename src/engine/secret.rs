@@ -96,6 +96,9 @@ struct Trigger {
     max: Option<usize>,
     /// Whether the match starts at the start of the hit's line (anchored rules only).
     line: bool,
+    /// The strings that can come between a match start and the keyword, lower-case (anchored
+    /// rules only): the starts to try are where one of them precedes the hit.
+    before: Option<Box<[Box<[u8]>]>>,
 }
 
 /// Secret rules of a pack, ready to run.
@@ -139,6 +142,7 @@ impl SecretEngine {
                         min: 0,
                         max: None,
                         line: false,
+                        before: None,
                     },
                     Some(sites) => {
                         // No match needs this keyword: its hits tell nothing.
@@ -149,6 +153,7 @@ impl SecretEngine {
                             min: site.min,
                             max: site.max,
                             line: site.line,
+                            before: site.before.clone().map(Vec::into_boxed_slice),
                         }
                     }
                 };
@@ -213,7 +218,15 @@ impl SecretEngine {
                     continue;
                 };
                 let first = t.max.map_or(0, |max| m.start().saturating_sub(max));
-                if t.line {
+                if let Some(before) = &t.before {
+                    for b in before {
+                        if let Some(start) = m.start().checked_sub(b.len())
+                            && text[start..m.start()].eq_ignore_ascii_case(b)
+                        {
+                            out.push((t.slot, start..start + 1));
+                        }
+                    }
+                } else if t.line {
                     let start = memchr::memrchr(b'\n', &text[..m.start()]).map_or(0, |i| i + 1);
                     if (first..=last).contains(&start) {
                         out.push((t.slot, start..start + 1));
@@ -347,7 +360,7 @@ impl SecretEngine {
             let Some(regex) = regex() else { return };
             let mut caps = regex.create_captures();
             let hits: Vec<Range<usize>> = spans.iter().map(|(_, h)| h.clone()).collect();
-            for window in windows(&hits, slot.matcher.max_len, text.len()) {
+            for window in windows(text, &hits, slot.matcher.max_len, slot.matcher.max_newlines) {
                 let mut input = Input::new(text).range(window);
                 while let Some(whole) = {
                     regex.search_captures(&input, &mut caps);
@@ -401,14 +414,39 @@ impl SecretEngine {
 
 /// The spans of a text a rule's regex has to search: every match contains one of the rule's
 /// keywords and is at most `max_len` long, so it lies in `[hit.end - max_len, hit.start +
-/// max_len)` of some hit. Overlapping spans are merged; an unbounded pattern searches everything.
-fn windows(hits: &[Range<usize>], max_len: Option<usize>, len: usize) -> Vec<Range<usize>> {
-    let Some(max) = max_len else {
+/// max_len)` of some hit; and a match holds at most `newlines` newlines, so it lies within that
+/// many lines before and after the hit's line. Overlapping spans are merged; an unbounded pattern
+/// that may span any number of lines searches everything.
+fn windows(
+    text: &[u8],
+    hits: &[Range<usize>],
+    max_len: Option<usize>,
+    newlines: Option<usize>,
+) -> Vec<Range<usize>> {
+    let len = text.len();
+    if max_len.is_none() && newlines.is_none() {
         return std::iter::once(0..len).collect();
-    };
+    }
     let mut spans: Vec<Range<usize>> = hits
         .iter()
-        .map(|h| h.end.saturating_sub(max)..(h.start + max).min(len))
+        .map(|h| {
+            let (mut start, mut end) = match max_len {
+                Some(max) => (h.end.saturating_sub(max), (h.start + max).min(len)),
+                None => (0, len),
+            };
+            if let Some(n) = newlines
+                && start < h.start
+                && h.end < end
+            {
+                start = memchr::memrchr_iter(b'\n', &text[start..h.start])
+                    .nth(n)
+                    .map_or(start, |i| start + i + 1);
+                end = memchr::memchr_iter(b'\n', &text[h.end..end])
+                    .nth(n)
+                    .map_or(end, |i| h.end + i);
+            }
+            start..end
+        })
         .filter(|w| w.start < w.end)
         .collect();
     spans.sort_by_key(|w| w.start);
@@ -482,22 +520,38 @@ mod tests {
     )]
     fn windows_surround_hits_and_merge() {
         assert_eq!(
-            windows(&[10..14, 12..16, 100..104], Some(8), 200),
+            windows(&[b' '; 200], &[10..14, 12..16, 100..104], Some(8), None),
             vec![6..20, 96..108]
         );
         assert_eq!(
-            windows(&[2..6], Some(10), 12),
+            windows(&[b' '; 12], &[2..6], Some(10), None),
             vec![0..12],
             "clipped to the text"
         );
         assert_eq!(
-            windows(&[2..6], None, 50),
+            windows(&[b' '; 50], &[2..6], None, None),
             vec![0..50],
             "unbounded patterns search everything"
         );
         assert!(
-            windows(&[0..10], Some(4), 50).is_empty(),
+            windows(&[b' '; 50], &[0..10], Some(4), None).is_empty(),
             "a keyword longer than any match"
+        );
+        let text = b"a\nbb\nkey=1\ncc\ndd";
+        assert_eq!(
+            windows(text, &[5..8], None, Some(0)),
+            vec![5..10],
+            "one line"
+        );
+        assert_eq!(
+            windows(text, &[5..8], None, Some(1)),
+            vec![2..13],
+            "a line before and after"
+        );
+        assert_eq!(
+            windows(text, &[5..8], Some(4), Some(1)),
+            vec![4..9],
+            "the shorter bound wins"
         );
     }
 

@@ -20,6 +20,9 @@ pub struct Site {
     pub max: Option<usize>,
     /// The bytes the pattern requires there, when it spells the keyword in one case only.
     pub exact: Option<Box<[u8]>>,
+    /// Every string that can come between the start of the match and the keyword (in lower
+    /// case), when they are few: a hit then allows only the starts where one of them precedes it.
+    pub before: Option<Vec<Box<[u8]>>>,
     /// Whether the match starts at the start of the keyword's line: the pattern starts with `^`
     /// (multi-line) or `\A`, and nothing before the keyword can match a newline.
     pub line: bool,
@@ -51,6 +54,26 @@ fn starts_at_line(h: &Hir) -> bool {
             .any(starts_at_line),
         HirKind::Alternation(branches) => branches.iter().all(starts_at_line),
         _ => false,
+    }
+}
+
+/// The most newlines a match of `h` can hold; `None` when unbounded.
+pub fn max_newlines(h: &Hir) -> Option<usize> {
+    match h.kind() {
+        HirKind::Empty | HirKind::Look(_) => Some(0),
+        HirKind::Literal(l) => Some(memchr::memchr_iter(b'\n', &l.0).count()),
+        HirKind::Class(_) => Some(usize::from(has_newline(h))),
+        HirKind::Capture(c) => max_newlines(&c.sub),
+        HirKind::Repetition(r) => match max_newlines(&r.sub)? {
+            0 => Some(0),
+            n => n.checked_mul(usize::try_from(r.max?).ok()?),
+        },
+        HirKind::Concat(v) => v
+            .iter()
+            .try_fold(0usize, |sum, h| sum.checked_add(max_newlines(h)?)),
+        HirKind::Alternation(v) => v
+            .iter()
+            .try_fold(0usize, |most, h| Some(most.max(max_newlines(h)?))),
     }
 }
 
@@ -254,6 +277,8 @@ fn locate_seq(items: &[Hir], keywords: &[&[u8]]) -> Option<Vec<Option<Site>>> {
                             min: s.min + lo,
                             max: s.max.zip(hi).map(|(a, b)| a + b),
                             exact: s.exact,
+                            // Known only when nothing comes before the piece that spells them.
+                            before: s.before.filter(|_| (lo, hi) == (0, Some(0))),
                             line: s.line || newline,
                         })
                     })
@@ -302,6 +327,7 @@ fn find_in_run(run: &[Spelling], keywords: &[&[u8]]) -> Option<Vec<Option<Site>>
             min: at,
             max: Some(at),
             exact,
+            before: Some(vec![s[..at].iter().map(|p| p.lower).collect()]),
             line: s[..at].iter().any(|p| p.lower == b'\n'),
         };
         sites[k] = merge(sites[k].take(), Some(site));
@@ -315,6 +341,12 @@ fn merge(a: Option<Site>, b: Option<Site>) -> Option<Site> {
             min: x.min.min(y.min),
             max: x.max.zip(y.max).map(|(p, q)| p.max(q)),
             exact: if x.exact == y.exact { x.exact } else { None },
+            before: x.before.zip(y.before).and_then(|(mut a, b)| {
+                a.extend(b);
+                a.sort_unstable();
+                a.dedup();
+                (a.len() <= MAX_SPELLINGS).then_some(a)
+            }),
             line: x.line || y.line,
         }),
         (x, None) => x,
@@ -334,7 +366,12 @@ mod tests {
             .parse(pattern)
             .expect("a valid pattern");
         let keywords: Vec<String> = keywords.iter().map(|k| k.to_ascii_lowercase()).collect();
-        keyword_sites(&hir, &keywords)
+        keyword_sites(&hir, &keywords).map(|sites| {
+            sites
+                .into_iter()
+                .map(|s| s.map(|s| Site { before: None, ..s }))
+                .collect()
+        })
     }
 
     #[expect(
@@ -346,6 +383,7 @@ mod tests {
             min,
             max,
             exact: exact.map(|e| e.as_bytes().into()),
+            before: None,
             line: false,
         })
     }
@@ -437,6 +475,66 @@ mod tests {
             ]),
             "`s?` spells two strings"
         );
+    }
+
+    #[test]
+    fn strings_before_the_keyword() {
+        let before = |p: &str, k: &[&str]| -> Vec<Option<Vec<String>>> {
+            let hir = regex_syntax::ParserBuilder::new()
+                .unicode(false)
+                .utf8(false)
+                .build()
+                .parse(p)
+                .expect("a valid pattern");
+            let k: Vec<String> = k.iter().map(|k| (*k).to_owned()).collect();
+            keyword_sites(&hir, &k)
+                .expect("sites")
+                .into_iter()
+                .map(|s| {
+                    s.and_then(|s| s.before).map(|b| {
+                        b.iter()
+                            .map(|b| String::from_utf8_lossy(b).into_owned())
+                            .collect()
+                    })
+                })
+                .collect()
+        };
+        assert_eq!(
+            before(r"(?i)\b(?:Bot|auth)[_.]?token=(\w+)", &["token"]),
+            vec![Some(
+                ["auth", "auth.", "auth_", "bot", "bot.", "bot_"]
+                    .map(String::from)
+                    .to_vec()
+            )]
+        );
+        assert_eq!(
+            before(r"\b(?:https?|ftp)://(\S+)", &["://"]),
+            vec![Some(["ftp", "http", "https"].map(String::from).to_vec())]
+        );
+        assert_eq!(
+            before(r"[a-z]{0,3}(?:ftp)://(\S+)", &["://"]),
+            vec![None],
+            "a prefix of variable length comes first"
+        );
+    }
+
+    #[test]
+    fn newlines_in_a_match() {
+        let n = |p: &str| {
+            max_newlines(
+                &regex_syntax::ParserBuilder::new()
+                    .unicode(false)
+                    .utf8(false)
+                    .build()
+                    .parse(p)
+                    .expect("a valid pattern"),
+            )
+        };
+        assert_eq!(n(r"(?m)^key[ \t]*=[^\n]*$"), Some(0));
+        assert_eq!(n(r"(?:^|[;\s])pwd=\S+"), Some(1));
+        assert_eq!(n(r"a\r?\nb(?:\r?\nc){0,3}"), Some(4));
+        assert_eq!(n(r"key:\s*(\S+)"), None);
+        assert_eq!(n(r"-----BEGIN[^-]{0,20}-----"), Some(20));
     }
 
     #[test]

@@ -664,6 +664,7 @@ fn compile_secret(
     let keywords: Vec<String> = keywords.iter().map(|k| k.to_ascii_lowercase()).collect();
     Some(Matcher::Secret(SecretMatcher {
         sites: crate::engine::sites::keyword_sites(&hir, &keywords),
+        max_newlines: crate::engine::sites::max_newlines(&hir),
         keywords,
         regex,
         max_len,

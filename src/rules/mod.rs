@@ -224,6 +224,9 @@ pub struct SecretMatcher {
     /// Where each keyword sits in the matches, when the pattern tells (see
     /// [`crate::engine::sites`]).
     pub sites: Option<Vec<Option<crate::engine::sites::Site>>>,
+    /// The most newlines a match can hold; `None` when unbounded. A match lies within this many
+    /// lines around a keyword hit.
+    pub max_newlines: Option<usize>,
     /// Shared, so every copy of the rule compiles it at most once.
     pub regex: std::sync::Arc<LazyRegex>,
     /// The longest text the pattern can match; `None` when unbounded. A match contains a keyword,
