@@ -98,7 +98,11 @@ fn has_newline(h: &Hir) -> bool {
 
 /// Most strings a piece of pattern may spell and still be read as a list of strings
 /// (`https?://`: two; `[_.-]pass`: three; `(?i)passphrase`: one, in lower case).
-const MAX_SPELLINGS: usize = 64;
+const MAX_SPELLINGS: usize = 256;
+/// Largest class read as its bytes (`[_.-]`, `[0-9a-f]`).
+const MAX_CLASS: usize = 16;
+/// Most strings kept as [`Site::before`]: each costs a comparison per hit.
+const MAX_BEFORE: usize = 64;
 /// Longest fixed repetition read as strings (`[0-9]{2}`).
 const MAX_REPEAT: u32 = 4;
 
@@ -140,12 +144,15 @@ fn spell(h: &Hir) -> Option<Vec<Spelling>> {
                     .collect(),
             };
             for (a, b) in ranges {
-                if (b - a) as usize >= MAX_SPELLINGS {
+                if (b - a) as usize >= MAX_CLASS {
                     return None;
                 }
                 for c in a..=b {
                     bytes.push(u8::try_from(c).ok().filter(u8::is_ascii)?);
                 }
+            }
+            if bytes.len() > MAX_CLASS {
+                return None;
             }
             bytes
                 .iter()
@@ -327,7 +334,8 @@ fn find_in_run(run: &[Spelling], keywords: &[&[u8]]) -> Option<Vec<Option<Site>>
             min: at,
             max: Some(at),
             exact,
-            before: Some(vec![s[..at].iter().map(|p| p.lower).collect()]),
+            before: (run.len() <= MAX_BEFORE)
+                .then(|| vec![s[..at].iter().map(|p| p.lower).collect()]),
             line: s[..at].iter().any(|p| p.lower == b'\n'),
         };
         sites[k] = merge(sites[k].take(), Some(site));
@@ -345,7 +353,7 @@ fn merge(a: Option<Site>, b: Option<Site>) -> Option<Site> {
                 a.extend(b);
                 a.sort_unstable();
                 a.dedup();
-                (a.len() <= MAX_SPELLINGS).then_some(a)
+                (a.len() <= MAX_BEFORE).then_some(a)
             }),
             line: x.line || y.line,
         }),
