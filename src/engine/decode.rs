@@ -168,6 +168,21 @@ pub(super) fn decode(encoded: &[u8]) -> Option<Vec<u8>> {
     (printable * 10 >= text.chars().count() * 9 && !text.trim().is_empty()).then_some(bytes)
 }
 
+/// Where a finding inside a decoded value sits, for its note: the encoding [`decode`] chose
+/// and the key, when the value has one.
+pub(super) fn describe(encoded: &[u8], key: &str) -> String {
+    let how = if encoded.contains(&b'%') {
+        "percent-decoded"
+    } else {
+        "base64-decoded"
+    };
+    if key.is_empty() {
+        format!("in a {how} value")
+    } else {
+        format!("in the {how} value of `{key}`")
+    }
+}
+
 /// Percent-decodes `value`; a decoded form body (`a=1&b=2`) becomes one field a line, after a
 /// line break, so each field starts a line of its own.
 fn percent_decode(value: &[u8]) -> Option<Vec<u8>> {
@@ -246,6 +261,15 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn notes_name_the_encoding_and_the_key() {
+        assert_eq!(
+            describe(b"U3VwM3I=", "DB_PASSWORD"),
+            "in the base64-decoded value of `DB_PASSWORD`"
+        );
+        assert_eq!(describe(b"a%3Ab", ""), "in a percent-decoded value");
     }
 
     #[test]

@@ -270,7 +270,8 @@ impl SecretEngine {
                 synthetic.push(b'=');
                 let offset = synthetic.len();
                 synthetic.extend_from_slice(&plain);
-                let key = String::from_utf8_lossy(&text[enc.key.clone()]).into_owned();
+                let key = String::from_utf8_lossy(&text[enc.key.clone()]);
+                let place = decode::describe(&text[enc.value.clone()], &key);
                 for inner in self.scan_depth(&synthetic, depth + 1, budget) {
                     if inner.secret.end <= offset {
                         continue;
@@ -280,8 +281,8 @@ impl SecretEngine {
                         .iter()
                         .any(|s| s.rule == inner.rule && s.matcher.generic);
                     let note = match inner.note {
-                        Some(n) => format!("in the base64-decoded value of `{key}`; {n}"),
-                        None => format!("in the base64-decoded value of `{key}`"),
+                        Some(n) => format!("{place}; {n}"),
+                        None => place.clone(),
                     };
                     let at = enc.value.clone();
                     found.push((
