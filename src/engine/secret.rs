@@ -333,6 +333,16 @@ impl SecretEngine {
             for (_, starts) in spans {
                 let mut at = starts.start.max(next);
                 while at < starts.end {
+                    if slot
+                        .matcher
+                        .first_bytes
+                        .as_ref()
+                        .is_some_and(|first| text.get(at).is_none_or(|&b| !first[usize::from(b)]))
+                    {
+                        at += 1;
+                        next = at;
+                        continue;
+                    }
                     let input = Input::new(text).range(at..).anchored(Anchored::Yes);
                     let maybe = match (probe, cache.as_mut()) {
                         (Some(p), Some(c)) => !matches!(

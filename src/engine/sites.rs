@@ -77,6 +77,67 @@ pub fn max_newlines(h: &Hir) -> Option<usize> {
     }
 }
 
+/// The bytes a match of `h` can start with, when the pattern tells (a class of non-ASCII
+/// characters does not); `None` when any byte may, or when `h` matches the empty string. An
+/// anchored rule skips the starts whose byte is not in the set before it runs its probe.
+pub fn first_bytes(h: &Hir) -> Option<Box<[bool; 256]>> {
+    let mut set = Box::new([false; 256]);
+    let nullable = first_into(h, &mut set)?;
+    (!nullable && set.iter().any(|&b| !b)).then_some(set)
+}
+
+/// Adds the bytes a match of `h` can start with to `set`; returns whether `h` can match the
+/// empty string, or `None` when it cannot tell.
+fn first_into(h: &Hir, set: &mut [bool; 256]) -> Option<bool> {
+    match h.kind() {
+        HirKind::Empty | HirKind::Look(_) => Some(true),
+        HirKind::Literal(l) => match l.0.first() {
+            Some(&b) => {
+                set[usize::from(b)] = true;
+                Some(false)
+            }
+            None => Some(true),
+        },
+        HirKind::Class(Class::Bytes(c)) => {
+            for r in c.ranges() {
+                for b in r.start()..=r.end() {
+                    set[usize::from(b)] = true;
+                }
+            }
+            Some(false)
+        }
+        HirKind::Class(Class::Unicode(c)) => {
+            for r in c.ranges() {
+                let (a, b) = (u32::from(r.start()), u32::from(r.end()));
+                if b > 0x7f {
+                    return None;
+                }
+                for x in a..=b {
+                    set[usize::try_from(x).ok()?] = true;
+                }
+            }
+            Some(false)
+        }
+        HirKind::Capture(c) => first_into(&c.sub, set),
+        HirKind::Repetition(r) => Some(first_into(&r.sub, set)? || r.min == 0),
+        HirKind::Concat(items) => {
+            for i in items {
+                if !first_into(i, set)? {
+                    return Some(false);
+                }
+            }
+            Some(true)
+        }
+        HirKind::Alternation(branches) => {
+            let mut nullable = false;
+            for b in branches {
+                nullable |= first_into(b, set)?;
+            }
+            Some(nullable)
+        }
+    }
+}
+
 /// Whether `h` can match a newline anywhere.
 fn has_newline(h: &Hir) -> bool {
     match h.kind() {
@@ -334,8 +395,9 @@ fn find_in_run(run: &[Spelling], keywords: &[&[u8]]) -> Option<Vec<Option<Site>>
             min: at,
             max: Some(at),
             exact,
-            before: (run.len() <= MAX_BEFORE)
-                .then(|| vec![s[..at].iter().map(|p| p.lower).collect()]),
+            // Capped when the sites merge: the run may spell many strings (`(?:api|auth)[_.-]?token["']?`)
+            // whose parts before the keyword are few.
+            before: Some(vec![s[..at].iter().map(|p| p.lower).collect()]),
             line: s[..at].iter().any(|p| p.lower == b'\n'),
         };
         sites[k] = merge(sites[k].take(), Some(site));
@@ -519,11 +581,47 @@ mod tests {
             before(r"\b(?:https?|ftp)://(\S+)", &["://"]),
             vec![Some(["ftp", "http", "https"].map(String::from).to_vec())]
         );
+        let many = before(
+            r#"(?i)(?:access|auth|api|bot)[_.-]?token["']?\]?[ \t]{0,3}=(\w+)"#,
+            &["token"],
+        );
+        assert_eq!(
+            many[0].as_ref().map(Vec::len),
+            Some(16),
+            "few strings before the keyword, though the run spells many: {many:?}"
+        );
         assert_eq!(
             before(r"[a-z]{0,3}(?:ftp)://(\S+)", &["://"]),
             vec![None],
             "a prefix of variable length comes first"
         );
+    }
+
+    #[test]
+    fn bytes_a_match_starts_with() {
+        let first = |p: &str| {
+            let hir = regex_syntax::ParserBuilder::new()
+                .unicode(false)
+                .utf8(false)
+                .build()
+                .parse(p)
+                .expect("a valid pattern");
+            first_bytes(&hir).map(|set| {
+                (0u8..=255)
+                    .filter(|&b| set[usize::from(b)])
+                    .map(char::from)
+                    .collect::<String>()
+            })
+        };
+        assert_eq!(first(r"\bAC[0-9a-f]{32}").as_deref(), Some("A"));
+        assert_eq!(
+            first(r"(?i)(?:api|bot)?_?token").as_deref(),
+            Some("ABT_abt"),
+            "optional parts add the bytes of what follows them"
+        );
+        assert_eq!(first(r"(?m)^[ \t]*git@").as_deref(), Some("\t g"));
+        assert_eq!(first(r"\w*"), None, "matches the empty string");
+        assert_eq!(first(r"(?s).x"), None, "any byte");
     }
 
     #[test]
