@@ -335,9 +335,9 @@ impl SecretEngine {
                 while at < starts.end {
                     if slot
                         .matcher
-                        .first_bytes
+                        .prefix
                         .as_ref()
-                        .is_some_and(|first| text.get(at).is_none_or(|&b| !first[usize::from(b)]))
+                        .is_some_and(|pre| !pre.allows(text, at))
                     {
                         at += 1;
                         next = at;

@@ -77,65 +77,187 @@ pub fn max_newlines(h: &Hir) -> Option<usize> {
     }
 }
 
-/// The bytes a match of `h` can start with, when the pattern tells (a class of non-ASCII
-/// characters does not); `None` when any byte may, or when `h` matches the empty string. An
-/// anchored rule skips the starts whose byte is not in the set before it runs its probe.
-pub fn first_bytes(h: &Hir) -> Option<Box<[bool; 256]>> {
-    let mut set = Box::new([false; 256]);
-    let nullable = first_into(h, &mut set)?;
-    (!nullable && set.iter().any(|&b| !b)).then_some(set)
+/// Most leading bytes of a match that [`Prefix`] checks.
+const MAX_PREFIX: usize = 48;
+
+/// What every match must look like at its start, read from the pattern: a test of a start that
+/// costs a few byte lookups, run before the probe. Keyword hits inside ordinary words
+/// (`pat` in `path`, `AC` in `ACCESS`) fail it at once.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Prefix {
+    /// For each of the first bytes of every match, in order, the bytes allowed there.
+    sets: Vec<[u64; 4]>,
+    /// What the byte before a match must be.
+    before: Before,
 }
 
-/// Adds the bytes a match of `h` can start with to `set`; returns whether `h` can match the
-/// empty string, or `None` when it cannot tell.
-fn first_into(h: &Hir, set: &mut [bool; 256]) -> Option<bool> {
-    match h.kind() {
-        HirKind::Empty | HirKind::Look(_) => Some(true),
-        HirKind::Literal(l) => match l.0.first() {
-            Some(&b) => {
-                set[usize::from(b)] = true;
-                Some(false)
+/// What the byte before a match must be, from the pattern's leading assertion.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Before {
+    Any,
+    /// `\b` before a word byte: no word byte (or the start of the text).
+    NonWord,
+    /// `(?m)^`: a newline (or the start of the text).
+    Newline,
+}
+
+impl Prefix {
+    /// Whether a match may start at `at` of `text`.
+    pub fn allows(&self, text: &[u8], at: usize) -> bool {
+        let fits = match self.before {
+            Before::Any => true,
+            Before::NonWord => at == 0 || !is_word_byte(text[at - 1]),
+            Before::Newline => at == 0 || text[at - 1] == b'\n',
+        };
+        fits && self.sets.iter().enumerate().all(|(i, set)| {
+            text.get(at + i)
+                .is_some_and(|&b| set[usize::from(b >> 6)] & (1 << (b & 63)) != 0)
+        })
+    }
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// What every match of `h` looks like at its start; `None` when the pattern tells nothing.
+pub fn prefix(h: &Hir) -> Option<Prefix> {
+    let mut sets = Vec::new();
+    fixed_sets(h, &mut sets);
+    sets.truncate(MAX_PREFIX);
+    let mut before = Before::Any;
+    for look in leading_looks(h) {
+        match look {
+            Look::WordAscii | Look::WordStartAscii | Look::WordStartHalfAscii
+                if sets.first().is_some_and(|first| {
+                    (0..=255u8).all(|b| {
+                        first[usize::from(b >> 6)] & (1 << (b & 63)) == 0 || is_word_byte(b)
+                    })
+                }) =>
+            {
+                before = Before::NonWord;
             }
-            None => Some(true),
+            Look::StartLF => before = Before::Newline,
+            _ => {}
+        }
+    }
+    // A set of every byte tells nothing; trailing ones cost a lookup each.
+    while sets
+        .last()
+        .is_some_and(|s| s.iter().all(|&w| w == u64::MAX))
+    {
+        sets.pop();
+    }
+    (!sets.is_empty() || before != Before::Any).then_some(Prefix { sets, before })
+}
+
+/// The zero-width assertions a pattern opens with, before anything that consumes a byte.
+fn leading_looks(h: &Hir) -> Vec<Look> {
+    match h.kind() {
+        HirKind::Look(l) => vec![*l],
+        HirKind::Capture(c) => leading_looks(&c.sub),
+        HirKind::Concat(items) => items
+            .iter()
+            .take_while(|i| i.properties().maximum_len() == Some(0))
+            .flat_map(leading_looks)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Pushes onto `out` the byte sets of the leading bytes that every match of `h` has at fixed
+/// offsets; returns whether `h` always matches exactly that many bytes (so what follows it
+/// continues at a fixed offset too). Zero-width assertions are skipped: they only narrow.
+fn fixed_sets(h: &Hir, out: &mut Vec<[u64; 4]>) -> bool {
+    if out.len() >= MAX_PREFIX {
+        return false;
+    }
+    match h.kind() {
+        HirKind::Empty | HirKind::Look(_) => true,
+        HirKind::Literal(l) => {
+            for &b in l.0.iter() {
+                let mut set = [0u64; 4];
+                set[usize::from(b >> 6)] |= 1 << (b & 63);
+                out.push(set);
+            }
+            true
+        }
+        HirKind::Class(_) => match byte_set(h) {
+            Some(set) => {
+                out.push(set);
+                true
+            }
+            None => false,
         },
+        HirKind::Capture(c) => fixed_sets(&c.sub, out),
+        HirKind::Concat(items) => items.iter().all(|i| fixed_sets(i, out)),
+        HirKind::Repetition(r) => {
+            let mut one = Vec::new();
+            let whole = fixed_sets(&r.sub, &mut one);
+            if r.min == 0 || one.is_empty() {
+                return r.max == Some(0) || (whole && one.is_empty());
+            }
+            if !whole {
+                out.extend(one);
+                return false;
+            }
+            for _ in 0..r.min {
+                if out.len() >= MAX_PREFIX {
+                    return false;
+                }
+                out.extend(one.iter().copied());
+            }
+            r.max == Some(r.min)
+        }
+        HirKind::Alternation(branches) => {
+            let mut all: Vec<(Vec<[u64; 4]>, bool)> = Vec::new();
+            for b in branches {
+                let mut sets = Vec::new();
+                let whole = fixed_sets(b, &mut sets);
+                all.push((sets, whole));
+            }
+            let len = all.iter().map(|(s, _)| s.len()).min().unwrap_or(0);
+            for i in 0..len {
+                let mut set = [0u64; 4];
+                for (sets, _) in &all {
+                    for (w, x) in set.iter_mut().zip(sets[i]) {
+                        *w |= x;
+                    }
+                }
+                out.push(set);
+            }
+            all.iter().all(|(s, whole)| *whole && s.len() == len)
+        }
+    }
+}
+
+/// The bytes a class matches, if they are all single bytes.
+fn byte_set(h: &Hir) -> Option<[u64; 4]> {
+    let mut set = [0u64; 4];
+    let mut add = |a: u32, b: u32| -> Option<()> {
+        for x in a..=b {
+            let x = u8::try_from(x).ok()?;
+            set[usize::from(x >> 6)] |= 1 << (x & 63);
+        }
+        Some(())
+    };
+    match h.kind() {
         HirKind::Class(Class::Bytes(c)) => {
             for r in c.ranges() {
-                for b in r.start()..=r.end() {
-                    set[usize::from(b)] = true;
-                }
+                add(u32::from(r.start()), u32::from(r.end()))?;
             }
-            Some(false)
         }
         HirKind::Class(Class::Unicode(c)) => {
             for r in c.ranges() {
-                let (a, b) = (u32::from(r.start()), u32::from(r.end()));
-                if b > 0x7f {
+                if u32::from(r.end()) > 0x7f {
                     return None;
                 }
-                for x in a..=b {
-                    set[usize::try_from(x).ok()?] = true;
-                }
+                add(u32::from(r.start()), u32::from(r.end()))?;
             }
-            Some(false)
         }
-        HirKind::Capture(c) => first_into(&c.sub, set),
-        HirKind::Repetition(r) => Some(first_into(&r.sub, set)? || r.min == 0),
-        HirKind::Concat(items) => {
-            for i in items {
-                if !first_into(i, set)? {
-                    return Some(false);
-                }
-            }
-            Some(true)
-        }
-        HirKind::Alternation(branches) => {
-            let mut nullable = false;
-            for b in branches {
-                nullable |= first_into(b, set)?;
-            }
-            Some(nullable)
-        }
+        _ => return None,
     }
+    Some(set)
 }
 
 /// Whether `h` can match a newline anywhere.
@@ -598,30 +720,47 @@ mod tests {
     }
 
     #[test]
-    fn bytes_a_match_starts_with() {
-        let first = |p: &str| {
+    fn what_a_match_starts_with() {
+        let allows = |p: &str, text: &str, at: usize| {
             let hir = regex_syntax::ParserBuilder::new()
                 .unicode(false)
                 .utf8(false)
                 .build()
                 .parse(p)
                 .expect("a valid pattern");
-            first_bytes(&hir).map(|set| {
-                (0u8..=255)
-                    .filter(|&b| set[usize::from(b)])
-                    .map(char::from)
-                    .collect::<String>()
-            })
+            prefix(&hir).is_none_or(|pre| pre.allows(text.as_bytes(), at))
         };
-        assert_eq!(first(r"\bAC[0-9a-f]{32}").as_deref(), Some("A"));
-        assert_eq!(
-            first(r"(?i)(?:api|bot)?_?token").as_deref(),
-            Some("ABT_abt"),
-            "optional parts add the bytes of what follows them"
+        let airtable = r"\b(pat[A-Za-z0-9]{14}\.[0-9a-f]{64})\b";
+        let token = format!("x=patAbCdEfGhIjKlMn.{}", "0a".repeat(32));
+        assert!(allows(airtable, &token, 2));
+        assert!(
+            !allows(airtable, "os.path.join(a, b)", 3),
+            "`/` where a letter must be"
         );
-        assert_eq!(first(r"(?m)^[ \t]*git@").as_deref(), Some("\t g"));
-        assert_eq!(first(r"\w*"), None, "matches the empty string");
-        assert_eq!(first(r"(?s).x"), None, "any byte");
+        assert!(
+            !allows(airtable, "filepatAbCdEfGhIjKlMn.0", 4),
+            "`\\b`: a letter before"
+        );
+        assert!(!allows(airtable, "patAbCdEfGhIjKlMn0", 0), "no `.` at 17");
+        assert!(!allows(airtable, "patAbC", 0), "the text ends first");
+        let twilio = r"\bAC[0-9a-f]{32}:([0-9a-f]{32})\b";
+        assert!(!allows(twilio, "ACCESS_KEY", 0));
+        assert!(allows(
+            twilio,
+            &format!("AC{}:{}", "0a".repeat(16), "0a".repeat(16)),
+            0
+        ));
+        let alternation = r"(?i)(?:api|auth)[_.-]?token=(\w+)";
+        assert!(allows(alternation, "AUTH_TOKEN=x", 0));
+        assert!(
+            allows(alternation, "api_token=x", 0),
+            "branches of two lengths: their common start"
+        );
+        assert!(!allows(alternation, "bot_token=x", 0));
+        let line = r"(?m)^[ \t]*https?://";
+        assert!(allows(line, "a\n  https://", 2));
+        assert!(!allows(line, "a https://", 2), "not at a line start");
+        assert!(allows(r"\w*x", "anything", 3), "nothing to tell");
     }
 
     #[test]

@@ -665,7 +665,7 @@ fn compile_secret(
     Some(Matcher::Secret(SecretMatcher {
         sites: crate::engine::sites::keyword_sites(&hir, &keywords),
         max_newlines: crate::engine::sites::max_newlines(&hir),
-        first_bytes: crate::engine::sites::first_bytes(&hir),
+        prefix: crate::engine::sites::prefix(&hir),
         keywords,
         regex,
         max_len,

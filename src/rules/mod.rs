@@ -224,8 +224,8 @@ pub struct SecretMatcher {
     /// Where each keyword sits in the matches, when the pattern tells (see
     /// [`crate::engine::sites`]).
     pub sites: Option<Vec<Option<crate::engine::sites::Site>>>,
-    /// The bytes a match can start with, when the pattern tells ([`crate::engine::sites::first_bytes`]).
-    pub first_bytes: Option<Box<[bool; 256]>>,
+    /// What every match looks like at its start, when the pattern tells.
+    pub prefix: Option<crate::engine::sites::Prefix>,
     /// The most newlines a match can hold; `None` when unbounded. A match lies within this many
     /// lines around a keyword hit.
     pub max_newlines: Option<usize>,
