@@ -175,7 +175,7 @@ fn fixed_sets(h: &Hir, out: &mut Vec<[u64; 4]>) -> bool {
     match h.kind() {
         HirKind::Empty | HirKind::Look(_) => true,
         HirKind::Literal(l) => {
-            for &b in l.0.iter() {
+            for &b in &l.0 {
                 let mut set = [0u64; 4];
                 set[usize::from(b >> 6)] |= 1 << (b & 63);
                 out.push(set);
