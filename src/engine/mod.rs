@@ -3,6 +3,7 @@
 
 mod decode;
 pub mod filter;
+mod keywords;
 pub mod policy;
 mod secret;
 pub mod sites;

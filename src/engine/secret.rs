@@ -6,13 +6,13 @@
 
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use std::panic::{RefUnwindSafe, UnwindSafe};
 use std::sync::OnceLock;
 
 use regex_automata::util::{captures::Captures, pool::Pool};
 use regex_automata::{Anchored, Input, hybrid};
 
+use super::keywords::Keywords;
 use super::validate::{self, ValidateOptions};
 use super::{decode, filter};
 use crate::rules::{Confidence, Matcher, OnInvalid, Pack, SecretMatcher};
@@ -105,7 +105,7 @@ struct Trigger {
 #[derive(Debug)]
 pub struct SecretEngine {
     slots: Vec<Slot>,
-    keywords: AhoCorasick,
+    keywords: Keywords,
     /// For each keyword pattern, the rules it triggers.
     triggers: Vec<Vec<Trigger>>,
     /// For each keyword pattern, whether it marks a document worth decoding (one pass finds
@@ -182,12 +182,7 @@ impl SecretEngine {
                 decode_marker.push(true);
             }
         }
-        let keywords = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&words)
-            .expect("keywords are plain literals of bounded size");
+        let keywords = Keywords::new(&words);
         SecretEngine {
             slots,
             keywords,
@@ -203,31 +198,34 @@ impl SecretEngine {
     fn hits(&self, text: &[u8]) -> (Vec<(u32, Range<usize>)>, bool) {
         let mut out = Vec::new();
         let mut decode = false;
-        for m in self.keywords.find_overlapping_iter(text) {
-            let p = m.pattern().as_usize();
+        self.keywords.find_all(text, |p, hit| {
             decode |= self.decode_marker[p];
+            // The start of the hit's line, found once for all the rules that need it.
+            let mut line_start = None;
             for t in &self.triggers[p] {
-                if t.exact.as_deref().is_some_and(|e| e != &text[m.range()]) {
+                if t.exact.as_deref().is_some_and(|e| e != &text[hit.clone()]) {
                     continue;
                 }
                 if !self.slots[t.slot as usize].anchored {
-                    out.push((t.slot, m.range()));
+                    out.push((t.slot, hit.clone()));
                     continue;
                 }
-                let Some(last) = m.start().checked_sub(t.min) else {
+                let Some(last) = hit.start.checked_sub(t.min) else {
                     continue;
                 };
-                let first = t.max.map_or(0, |max| m.start().saturating_sub(max));
+                let first = t.max.map_or(0, |max| hit.start.saturating_sub(max));
                 if let Some(before) = &t.before {
                     for b in before {
-                        if let Some(start) = m.start().checked_sub(b.len())
-                            && text[start..m.start()].eq_ignore_ascii_case(b)
+                        if let Some(start) = hit.start.checked_sub(b.len())
+                            && text[start..hit.start].eq_ignore_ascii_case(b)
                         {
                             out.push((t.slot, start..start + 1));
                         }
                     }
                 } else if t.line {
-                    let start = memchr::memrchr(b'\n', &text[..m.start()]).map_or(0, |i| i + 1);
+                    let start = *line_start.get_or_insert_with(|| {
+                        memchr::memrchr(b'\n', &text[..hit.start]).map_or(0, |i| i + 1)
+                    });
                     if (first..=last).contains(&start) {
                         out.push((t.slot, start..start + 1));
                     }
@@ -235,7 +233,7 @@ impl SecretEngine {
                     out.push((t.slot, first..last + 1));
                 }
             }
-        }
+        });
         out.sort_unstable_by_key(|(slot, span)| (*slot, span.start));
         (out, decode)
     }
