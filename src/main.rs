@@ -136,8 +136,16 @@ fn rule_files(path: &Path) -> Result<Vec<(String, String)>, Failure> {
         .collect()
 }
 
-fn load_pack(args: &PackArgs) -> Result<Pack, Failure> {
+/// The rule pack: the built-in one unless switched off, then the user's files. User files compile
+/// CEL at load; the built-in files on first use, unless `check_builtin` (`rules check`, `rules
+/// test`) compiles them now.
+fn load_pack(args: &PackArgs, check_builtin: bool) -> Result<Pack, Failure> {
     let mut files: Vec<(String, String)> = Vec::new();
+    let builtin = if args.no_default_rules {
+        0
+    } else {
+        nhilint::rules::BUILTIN_RULE_FILES.len()
+    };
     if !args.no_default_rules {
         files.extend(
             nhilint::rules::BUILTIN_RULE_FILES
@@ -148,7 +156,8 @@ fn load_pack(args: &PackArgs) -> Result<Pack, Failure> {
     for p in &args.rules {
         files.extend(rule_files(p)?);
     }
-    nhilint::rules::load_files(&files).map_err(|errs| {
+    let trusted = if check_builtin { 0 } else { builtin };
+    nhilint::rules::load_files_with(&files, trusted).map_err(|errs| {
         print_load_errors(&errs);
         Failure::Printed
     })
@@ -215,7 +224,7 @@ impl Scanned {
 }
 
 fn scan_report(args: &ScanArgs) -> Result<Scanned, Failure> {
-    let mut pack = load_pack(&args.pack)?;
+    let mut pack = load_pack(&args.pack, false)?;
     let roots = if args.paths.is_empty() {
         nhilint::scan::default_roots()
     } else {
@@ -592,7 +601,7 @@ fn run_rules(cmd: RulesCommand) -> Result<u8, Failure> {
     let mut out = io::stdout().lock();
     match cmd {
         RulesCommand::List { pack, json } => {
-            let pack = load_pack(&pack)?;
+            let pack = load_pack(&pack, false)?;
             let mut rules: Vec<_> = pack.rules.iter().collect();
             rules.sort_by(|a, b| a.id.cmp(&b.id));
             if json {
@@ -627,7 +636,7 @@ fn run_rules(cmd: RulesCommand) -> Result<u8, Failure> {
             Ok(0)
         }
         RulesCommand::Explain { id, pack } => {
-            let pack = load_pack(&pack)?;
+            let pack = load_pack(&pack, false)?;
             let Some(r) = pack.get(&id) else {
                 return Err(Failure::Message(format!(
                     "no rule has the id `{id}` (see `nhilint rules list`)"
@@ -669,7 +678,7 @@ fn run_rules(cmd: RulesCommand) -> Result<u8, Failure> {
                         "applies to: {}\nselect:     {}\ncondition:  {}",
                         kinds.join(", "),
                         select.join(" | "),
-                        m.condition_source.as_deref().unwrap_or("true")
+                        m.condition.as_ref().map_or("true", |c| c.source())
                     )?;
                 }
                 Matcher::Analysis(check) => {
@@ -701,7 +710,7 @@ fn run_rules(cmd: RulesCommand) -> Result<u8, Failure> {
                 },
                 None => PackArgs::default(),
             };
-            let pack = load_pack(&args)?;
+            let pack = load_pack(&args, true)?;
             let problems = check::check_pack(&pack);
             if problems.is_empty() {
                 writeln!(out, "{} rules checked: ok", pack.rules.len())?;
@@ -745,7 +754,7 @@ fn run_rules(cmd: RulesCommand) -> Result<u8, Failure> {
             Ok(EXIT_ERROR)
         }
         RulesCommand::Test { dir, pack } => {
-            let pack = load_pack(&pack)?;
+            let pack = load_pack(&pack, true)?;
             let scanner = Scanner::new(pack);
             let outcome = fixtures::run(&scanner, &dir);
             for (p, l, r) in &outcome.missed {

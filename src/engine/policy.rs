@@ -133,6 +133,38 @@ pub fn compile_cel(source: &str) -> Result<Program, String> {
     env().compile(source).map_err(|e| e.to_string())
 }
 
+/// A CEL expression compiled on first use. Parsing CEL (an ANTLR parser) was about a third of the
+/// start-up of a scan with the built-in pack, for rules that mostly never run: a secrets-only
+/// scan, or a pre-commit run over files of kinds no policy applies to. Rule files a user writes
+/// compile at load, so that a mistake is a load error with its position (see
+/// `rules::compile`); the built-in pack compiles on first use, and its tests compile all of it.
+#[derive(Debug)]
+pub struct LazyCel {
+    source: String,
+    program: OnceLock<Result<Program, String>>,
+}
+
+impl LazyCel {
+    pub fn new(source: String) -> Self {
+        LazyCel {
+            source,
+            program: OnceLock::new(),
+        }
+    }
+
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// The compiled program, or why the expression does not compile.
+    pub fn get(&self) -> Result<&Program, &str> {
+        self.program
+            .get_or_init(|| compile_cel(&self.source))
+            .as_ref()
+            .map_err(String::as_str)
+    }
+}
+
 /// One step of a path.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Segment {
@@ -315,10 +347,12 @@ pub struct Template {
 #[derive(Clone, Debug)]
 enum Part {
     Text(String),
-    Expr(Arc<Program>),
+    Expr(Arc<LazyCel>),
 }
 
 impl Template {
+    /// Splits `source` into text and placeholders; the placeholders compile on first use, or in
+    /// [`Template::check`].
     pub fn parse(source: &str) -> Result<Template, String> {
         let mut parts = Vec::new();
         let mut rest = source;
@@ -331,9 +365,7 @@ impl Template {
                 .find("}}")
                 .ok_or_else(|| format!("unclosed `{{{{` in message `{source}`"))?;
             let expr = after[..end].trim();
-            parts.push(Part::Expr(Arc::new(
-                compile_cel(expr).map_err(|e| format!("message placeholder `{expr}`: {e}"))?,
-            )));
+            parts.push(Part::Expr(Arc::new(LazyCel::new(expr.to_owned()))));
             rest = &after[end + 2..];
         }
         if !rest.is_empty() {
@@ -342,19 +374,30 @@ impl Template {
         Ok(Template { parts })
     }
 
+    /// Compiles every placeholder now: the first that does not compile, and why.
+    pub fn check(&self) -> Result<(), String> {
+        for p in &self.parts {
+            if let Part::Expr(cel) = p {
+                cel.get()
+                    .map_err(|e| format!("message placeholder `{}`: {e}", cel.source()))?;
+            }
+        }
+        Ok(())
+    }
+
     fn render(&self, resolver: &Resolver<'_>) -> String {
         let mut out = String::new();
         for p in &self.parts {
             match p {
                 Part::Text(t) => out.push_str(t),
-                Part::Expr(program) => match run(program, resolver) {
-                    Ok(CelValue::String(s)) => out.push_str(&s),
-                    Ok(CelValue::Int(i)) => out.push_str(&i.to_string()),
-                    Ok(CelValue::UInt(i)) => out.push_str(&i.to_string()),
-                    Ok(CelValue::Float(f)) => out.push_str(&f.to_string()),
-                    Ok(CelValue::Bool(b)) => out.push_str(if b { "true" } else { "false" }),
-                    Ok(CelValue::Null) => out.push_str("null"),
-                    Ok(_) | Err(_) => out.push('…'),
+                Part::Expr(cel) => match cel.get().map(|program| run(program, resolver)) {
+                    Ok(Ok(CelValue::String(s))) => out.push_str(&s),
+                    Ok(Ok(CelValue::Int(i))) => out.push_str(&i.to_string()),
+                    Ok(Ok(CelValue::UInt(i))) => out.push_str(&i.to_string()),
+                    Ok(Ok(CelValue::Float(f))) => out.push_str(&f.to_string()),
+                    Ok(Ok(CelValue::Bool(b))) => out.push_str(if b { "true" } else { "false" }),
+                    Ok(Ok(CelValue::Null)) => out.push_str("null"),
+                    Ok(Ok(_) | Err(_)) | Err(_) => out.push('…'),
                 },
             }
         }
@@ -367,8 +410,7 @@ impl Template {
 pub struct StructuralMatcher {
     pub applies_to: Vec<Kind>,
     pub select: Vec<PathExpr>,
-    pub condition: Option<Arc<Program>>,
-    pub condition_source: Option<String>,
+    pub condition: Option<Arc<LazyCel>>,
     pub at: Vec<PathExpr>,
     /// Narrows the reported span to the first match of this regex in the node's value (the
     /// `${{ toJSON(secrets) }}` inside a longer `run:` script), found in the decoded value and
@@ -605,11 +647,12 @@ pub fn evaluate(
                 let node = *s.chain.last().expect("non-empty");
                 let resolver = Resolver::new(&values, &s, path, kind);
                 if let Some(cond) = &m.condition {
-                    let failed = match run(cond, &resolver) {
-                        Ok(CelValue::Bool(true)) => None,
-                        Ok(CelValue::Bool(false)) => continue,
-                        Ok(other) => Some(format!("condition gave {other:?}, not a bool")),
-                        Err(e) => Some(format!("condition failed: {e}")),
+                    let failed = match cond.get().map(|program| run(program, &resolver)) {
+                        Ok(Ok(CelValue::Bool(true))) => None,
+                        Ok(Ok(CelValue::Bool(false))) => continue,
+                        Ok(Ok(other)) => Some(format!("condition gave {other:?}, not a bool")),
+                        Ok(Err(e)) => Some(format!("condition failed: {e}")),
+                        Err(e) => Some(format!("condition does not compile: {e}")),
                     };
                     if let Some(message) = failed {
                         errors.push(EvalError {
@@ -757,8 +800,7 @@ mod tests {
         StructuralMatcher {
             applies_to: vec![Kind::GithubWorkflow],
             select: vec![PathExpr::parse(select).expect("path")],
-            condition: Some(Arc::new(compile_cel(condition).expect("cel"))),
-            condition_source: Some(condition.to_owned()),
+            condition: Some(Arc::new(LazyCel::new(condition.to_owned()))),
             at: at.iter().map(|a| PathExpr::parse(a).expect("at")).collect(),
             at_match: None,
             message: Template::parse(message).expect("template"),

@@ -43,12 +43,20 @@ impl LoadError {
 
 /// Loads `(path, contents)` rule files into one pack; all problems are returned at once.
 pub fn load_files(files: &[(String, String)]) -> Result<Pack, Vec<LoadError>> {
+    load_files_with(files, 0)
+}
+
+/// [`load_files`], where the first `trusted` files are the built-in pack: their CEL expressions
+/// compile on first use instead of at load (see [`crate::engine::policy::LazyCel`]; the pack's
+/// tests load it with [`load_files`], which compiles everything).
+pub fn load_files_with(files: &[(String, String)], trusted: usize) -> Result<Pack, Vec<LoadError>> {
     use rayon::prelude::*;
     // Files parse independently (in parallel: loading is on the path of every pre-commit run);
     // results keep file order, so rule order and error order stay deterministic.
     let per_file: Vec<(Vec<Rule>, Vec<LoadError>)> = files
         .par_iter()
-        .map(|(file, text)| load_file(file, text))
+        .enumerate()
+        .map(|(i, (file, text))| load_file(file, text, i >= trusted))
         .collect();
     let mut errors = Vec::new();
     let mut rules: Vec<Rule> = Vec::new();
@@ -83,15 +91,15 @@ pub fn load_files(files: &[(String, String)]) -> Result<Pack, Vec<LoadError>> {
     }
 }
 
-/// One rule file: its compiled rules and its problems.
-fn load_file(file: &str, text: &str) -> (Vec<Rule>, Vec<LoadError>) {
+/// One rule file: its compiled rules and its problems. `check_cel`: compile CEL expressions now.
+fn load_file(file: &str, text: &str, check_cel: bool) -> (Vec<Rule>, Vec<LoadError>) {
     let shared: Arc<str> = Arc::from(text);
     let mut rules = Vec::new();
     let mut errors = Vec::new();
     match serde_saphyr::from_str::<RawFile>(text) {
         Ok(raw) => {
             for rule in raw.rules {
-                match compile_rule(file, &shared, rule) {
+                match compile_rule(file, &shared, rule, check_cel) {
                     Ok(rule) => rules.push(rule),
                     Err(mut errs) => errors.append(&mut errs),
                 }
@@ -137,6 +145,7 @@ fn compile_rule(
     file: &str,
     text: &Arc<str>,
     spanned: Spanned<RawRule>,
+    check_cel: bool,
 ) -> Result<Rule, Vec<LoadError>> {
     let raw = spanned.value;
     let mut errors = Vec::new();
@@ -206,7 +215,7 @@ fn compile_rule(
     let matcher = if let Some(analysis) = &raw.analysis {
         compile_analysis(&id, &raw, analysis, &err, &mut errors)
     } else if structural {
-        compile_structural(&id, &raw, &err, &mut errors)
+        compile_structural(&id, &raw, check_cel, &err, &mut errors)
     } else if raw.category == Category::Secret {
         compile_secret(&id, &raw, &err, &mut errors)
     } else {
@@ -344,11 +353,12 @@ fn pack_of(file: &str) -> String {
 fn compile_structural(
     id: &str,
     raw: &RawRule,
+    check_cel: bool,
     err: &dyn Fn(Location, String) -> LoadError,
     errors: &mut Vec<LoadError>,
 ) -> Option<Matcher> {
     use crate::document::kind::Kind;
-    use crate::engine::policy::{PathExpr, StructuralMatcher, Template, compile_cel};
+    use crate::engine::policy::{LazyCel, PathExpr, StructuralMatcher, Template};
     let before = errors.len();
     if raw.pattern.is_some() || raw.keywords.is_some() || raw.filters.is_some() {
         errors.push(err(
@@ -410,19 +420,16 @@ fn compile_structural(
             format!("rule `{id}`: a structural rule needs `select`"),
         ));
     }
-    let condition = match &raw.condition {
-        Some(c) => match compile_cel(&c.value) {
-            Ok(p) => Some(Arc::new(p)),
-            Err(e) => {
-                errors.push(err(
-                    c.referenced,
-                    format!("rule `{id}`: `condition` is not valid CEL: {e}"),
-                ));
-                None
-            }
-        },
-        None => None,
-    };
+    let condition = raw.condition.as_ref().map(|c| {
+        let cel = LazyCel::new(c.value.clone());
+        if check_cel && let Err(e) = cel.get() {
+            errors.push(err(
+                c.referenced,
+                format!("rule `{id}`: `condition` is not valid CEL: {e}"),
+            ));
+        }
+        Arc::new(cel)
+    });
     let at_match = match &raw.at_match {
         Some(re) => match regex::bytes::Regex::new(&re.value) {
             Ok(r) => Some(r),
@@ -436,7 +443,13 @@ fn compile_structural(
         },
         None => None,
     };
-    let message = match Template::parse(raw.message.as_deref().unwrap_or(&raw.name)) {
+    let message = match Template::parse(raw.message.as_deref().unwrap_or(&raw.name)).and_then(|t| {
+        if check_cel {
+            t.check().map(|()| t)
+        } else {
+            Ok(t)
+        }
+    }) {
         Ok(t) => Some(t),
         Err(e) => {
             errors.push(err(raw.id.referenced, format!("rule `{id}`: {e}")));
@@ -450,7 +463,6 @@ fn compile_structural(
         applies_to,
         select,
         condition,
-        condition_source: raw.condition.as_ref().map(|c| c.value.clone()),
         at,
         at_match,
         message: message?,
@@ -852,6 +864,58 @@ mod tests {
         load_in("rules/ci/demo.yaml", ", NIST-CSF:DE.CM-09").expect("any subcategory");
         let errs = load_in("rules/ci/demo.yaml", ", NIST-CSF:least-privilege").expect_err("bad");
         assert!(errs[0].message.contains("not a NIST CSF 2.0 subcategory"));
+    }
+
+    #[test]
+    fn cel_compiles_at_load_except_in_trusted_files() {
+        let bad = STRUCTURAL
+            .replace(", TAGS", "")
+            .replace("node == 'admin'", "node == 'admin' &&")
+            .replace(
+                "name: Demo admin grant",
+                "name: Demo admin grant\n    message: 'Grant {{ node + }}'",
+            );
+        let files = [("rules/ci/demo.yaml".to_owned(), bad)];
+        let errs = load_files(&files).expect_err("a user file compiles at load");
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert!(
+            errs[0].message.contains("`condition` is not valid CEL"),
+            "{errs:?}"
+        );
+        assert_eq!(errs[0].line, 14, "points at the condition");
+        assert!(
+            errs[1].message.contains("message placeholder `node +`"),
+            "{errs:?}"
+        );
+        // A trusted (built-in) file defers it: the rule loads, and its condition says why it
+        // cannot run when it first runs.
+        let pack = load_files_with(&files, 1).expect("deferred");
+        let Matcher::Structural(m) = &pack.rules[0].matcher else {
+            panic!("structural");
+        };
+        let cond = m.condition.as_ref().expect("condition");
+        assert_eq!(cond.source(), "node == 'admin' &&");
+        assert!(cond.get().is_err());
+        assert!(m.message.check().is_err());
+        let good = [(
+            "rules/ci/demo.yaml".to_owned(),
+            STRUCTURAL.replace(", TAGS", ""),
+        )];
+        let pack = load_files_with(&good, 1).expect("loads");
+        let Matcher::Structural(m) = &pack.rules[0].matcher else {
+            panic!("structural");
+        };
+        assert!(m.condition.as_ref().expect("condition").get().is_ok());
+    }
+
+    #[test]
+    fn the_built_in_pack_compiles_every_cel_expression() {
+        let files: Vec<(String, String)> = crate::rules::BUILTIN_RULE_FILES
+            .iter()
+            .map(|(name, text)| (format!("rules/{name}"), (*text).to_owned()))
+            .collect();
+        let pack = load_files(&files).unwrap_or_else(|errs| panic!("{errs:?}"));
+        assert!(pack.rules.len() > 300);
     }
 
     #[test]

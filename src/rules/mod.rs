@@ -10,7 +10,7 @@ mod syntax;
 use std::fmt;
 use std::str::FromStr;
 
-pub use compile::{LoadError, load_files};
+pub use compile::{LoadError, load_files, load_files_with};
 pub(crate) use compile::{compile_probe, yaml_message};
 
 include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
@@ -328,6 +328,6 @@ impl Pack {
             .iter()
             .map(|(name, text)| (format!("rules/{name}"), (*text).to_owned()))
             .collect();
-        load_files(&files)
+        load_files_with(&files, files.len())
     }
 }
