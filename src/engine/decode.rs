@@ -14,7 +14,6 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use aho_corasick::AhoCorasick;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use regex::bytes::Regex;
@@ -61,14 +60,12 @@ fn kind_of(marker: &str) -> Kind {
     }
 }
 
-/// The markers again, each with the encoding it opens.
-static MARKER_KINDS: LazyLock<(AhoCorasick, Vec<Kind>)> = LazyLock::new(|| {
-    let ac = AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build(MARKERS)
-        .expect("marker literals");
-    (ac, MARKERS.iter().map(|m| kind_of(m)).collect())
-});
+/// The bit of [`MARKERS`]`[index]`'s encoding in the set of encodings that [`candidates`] looks
+/// for. The engine's keyword pass finds the markers (it has them among its keywords) and ORs
+/// these bits: the text is not searched for them a second time.
+pub(super) fn marker_bit(index: usize) -> u8 {
+    1 << kind_of(MARKERS[index]) as u8
+}
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -85,9 +82,12 @@ fn regex(pattern: &str) -> Regex {
 }
 
 /// A `key: value` line of YAML or JSON whose value looks like base64 (a trailing comment is fine).
+/// The value's length is bounded by [`MAX_ENCODED`] after the match: a bound in the pattern
+/// (`{12,65536}`) compiled into an automaton of 65 536 states, which cost tens of milliseconds the
+/// first time a document was decoded.
 static CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r#"(?m)^[ \t-]*["']?([A-Za-z0-9_.-]{1,128})["']?[ \t]*:[ \t]*["']?([A-Za-z0-9+/]{12,65536}={0,2})["']?[ \t]*,?[ \t]*(?:#[^\n]*)?\r?$"#,
+        r#"(?m)^[ \t-]*["']?([A-Za-z0-9_.-]{1,128})["']?[ \t]*:[ \t]*["']?([A-Za-z0-9+/]{12,}={0,2})["']?[ \t]*,?[ \t]*(?:#[^\n]*)?\r?$"#,
     )
 });
 
@@ -112,12 +112,9 @@ pub(super) struct Encoded {
     pub value: Range<usize>,
 }
 
-pub(super) fn candidates(text: &[u8]) -> impl Iterator<Item = Encoded> + '_ {
-    let (ac, kinds) = &*MARKER_KINDS;
-    let mut present = [false; 3];
-    for m in ac.find_overlapping_iter(text) {
-        present[kinds[m.pattern().as_usize()] as usize] = true;
-    }
+/// The encoded values of `text` in the encodings whose bits (see [`marker_bit`]) `present` holds.
+pub(super) fn candidates(text: &[u8], present: u8) -> impl Iterator<Item = Encoded> + '_ {
+    let on = |kind: Kind| present & (1 << kind as u8) != 0;
     let pairs = |re: &'static Regex, on: bool| {
         on.then(|| {
             re.captures_iter(text).filter_map(|c| {
@@ -129,10 +126,10 @@ pub(super) fn candidates(text: &[u8]) -> impl Iterator<Item = Encoded> + '_ {
         .into_iter()
         .flatten()
     };
-    pairs(&CANDIDATE, present[Kind::Base64 as usize])
-        .chain(pairs(&BASIC, present[Kind::Basic as usize]))
+    pairs(&CANDIDATE, on(Kind::Base64))
+        .chain(pairs(&BASIC, on(Kind::Basic)))
         .chain(
-            pairs(&PERCENT, present[Kind::Percent as usize])
+            pairs(&PERCENT, on(Kind::Percent))
                 .filter(|e| escapes_structure(&text[e.value.clone()])),
         )
         .filter(|e| e.value.len() <= MAX_ENCODED)
@@ -222,10 +219,22 @@ fn percent_decode(value: &[u8]) -> Option<Vec<u8>> {
 mod tests {
     use super::*;
 
+    /// The encodings whose markers `text` holds, as the engine's keyword pass reports them.
+    fn markers(text: &[u8]) -> u8 {
+        MARKERS
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| {
+                text.windows(m.len())
+                    .any(|w| w.eq_ignore_ascii_case(m.as_bytes()))
+            })
+            .fold(0, |bits, (i, _)| bits | marker_bit(i))
+    }
+
     #[test]
     fn finds_base64_values_with_their_keys() {
         let doc = b"kind: Secret\ndata:\n  DB_PASSWORD: U3VwM3JTM2NyM3QhMjAyNg== # note\n  name: not-base64!\n";
-        let found: Vec<Encoded> = candidates(doc).collect();
+        let found: Vec<Encoded> = candidates(doc, markers(doc)).collect();
         assert_eq!(found.len(), 1);
         assert_eq!(&doc[found[0].key.clone()], b"DB_PASSWORD");
         assert_eq!(
@@ -238,7 +247,7 @@ mod tests {
     fn json_values() {
         let line =
             b"{\"auths\": {\"registry.acme.io\": {\n      \"auth\": \"ZGVwbG95OnM2Y3JldA==\",\n";
-        let found: Vec<Encoded> = candidates(line).collect();
+        let found: Vec<Encoded> = candidates(line, markers(line)).collect();
         assert_eq!(found.len(), 1);
     }
 
@@ -253,7 +262,7 @@ mod tests {
     }
 
     fn found(text: &[u8]) -> Vec<(String, String)> {
-        candidates(text)
+        candidates(text, markers(text))
             .map(|e| {
                 (
                     String::from_utf8_lossy(&text[e.key]).into_owned(),
@@ -317,7 +326,7 @@ mod tests {
         );
         // A bare value has no key.
         let bare = b"\"redirect\": \"https%3A%2F%2Fu%3Ap%40h\"";
-        let e: Vec<Encoded> = candidates(bare).collect();
+        let e: Vec<Encoded> = candidates(bare, markers(bare)).collect();
         assert_eq!(e.len(), 1);
         assert!(e[0].key.is_empty());
         // Escapes of binary or letters only, or no marker at all: nothing to decode.

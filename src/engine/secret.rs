@@ -13,6 +13,7 @@ use regex_automata::util::{captures::Captures, pool::Pool};
 use regex_automata::{Anchored, Input, hybrid};
 
 use super::keywords::Keywords;
+use super::sites::Prefix;
 use super::validate::{self, ValidateOptions};
 use super::{decode, filter};
 use crate::rules::{Confidence, Matcher, OnInvalid, Pack, SecretMatcher};
@@ -99,6 +100,9 @@ struct Trigger {
     /// The strings that can come between a match start and the keyword, lower-case (anchored
     /// rules only): the starts to try are where one of them precedes the hit.
     before: Option<Box<[Box<[u8]>]>>,
+    /// The rule's [`Prefix`] (anchored rules only): a start it rejects is not handed on, so
+    /// that frequent short keywords (`pat` in `path`) cost no sorting and no probe.
+    prefix: Option<Prefix>,
 }
 
 /// Secret rules of a pack, ready to run.
@@ -110,7 +114,7 @@ pub struct SecretEngine {
     triggers: Vec<Vec<Trigger>>,
     /// For each keyword pattern, whether it marks a document worth decoding (one pass finds
     /// both rule keywords and decoding markers).
-    decode_marker: Vec<bool>,
+    decode_marker: Vec<u8>,
     options: ValidateOptions,
 }
 
@@ -143,6 +147,7 @@ impl SecretEngine {
                         max: None,
                         line: false,
                         before: None,
+                        prefix: None,
                     },
                     Some(sites) => {
                         // No match needs this keyword: its hits tell nothing.
@@ -154,6 +159,7 @@ impl SecretEngine {
                             max: site.max,
                             line: site.line,
                             before: site.before.clone().map(Vec::into_boxed_slice),
+                            prefix: if anchored { m.prefix.clone() } else { None },
                         }
                     }
                 };
@@ -172,14 +178,14 @@ impl SecretEngine {
                 anchored,
             });
         }
-        let mut decode_marker = vec![false; words.len()];
-        for marker in decode::MARKERS {
+        let mut decode_marker = vec![0; words.len()];
+        for (m, marker) in decode::MARKERS.iter().enumerate() {
             if let Some(i) = words.iter().position(|w| w == marker) {
-                decode_marker[i] = true;
+                decode_marker[i] |= decode::marker_bit(m);
             } else {
                 words.push((*marker).to_owned());
                 triggers.push(Vec::new());
-                decode_marker.push(true);
+                decode_marker.push(decode::marker_bit(m));
             }
         }
         let keywords = Keywords::new(&words);
@@ -194,18 +200,23 @@ impl SecretEngine {
 
     /// What the keyword hits in `text` ask each rule to search, sorted by rule slot and start:
     /// for an anchored rule the range of match starts a hit allows, otherwise the hit itself. A
-    /// rule with no entry does not run at all. Also whether a decoding marker occurs.
-    fn hits(&self, text: &[u8]) -> (Vec<(u32, Range<usize>)>, bool) {
+    /// rule with no entry does not run at all. Also the encodings whose markers occur (see
+    /// [`decode::marker_bit`]).
+    fn hits(&self, text: &[u8]) -> (Vec<(u32, Range<usize>)>, u8) {
         let mut out = Vec::new();
-        let mut decode = false;
+        let mut decode = 0;
         self.keywords.find_all(text, |p, hit| {
             decode |= self.decode_marker[p];
             // The start of the hit's line, found once for all the rules that need it.
             let mut line_start = None;
             for t in &self.triggers[p] {
-                if t.exact.as_deref().is_some_and(|e| e != &text[hit.clone()]) {
+                if t.exact
+                    .as_deref()
+                    .is_some_and(|e| !same(e, &text[hit.clone()]))
+                {
                     continue;
                 }
+                let allows = |start: usize| t.prefix.as_ref().is_none_or(|p| p.allows(text, start));
                 if !self.slots[t.slot as usize].anchored {
                     out.push((t.slot, hit.clone()));
                     continue;
@@ -218,6 +229,7 @@ impl SecretEngine {
                     for b in before {
                         if let Some(start) = hit.start.checked_sub(b.len())
                             && text[start..hit.start].eq_ignore_ascii_case(b)
+                            && allows(start)
                         {
                             out.push((t.slot, start..start + 1));
                         }
@@ -226,10 +238,10 @@ impl SecretEngine {
                     let start = *line_start.get_or_insert_with(|| {
                         memchr::memrchr(b'\n', &text[..hit.start]).map_or(0, |i| i + 1)
                     });
-                    if (first..=last).contains(&start) {
+                    if (first..=last).contains(&start) && allows(start) {
                         out.push((t.slot, start..start + 1));
                     }
-                } else {
+                } else if first < last || allows(first) {
                     out.push((t.slot, first..last + 1));
                 }
             }
@@ -254,8 +266,8 @@ impl SecretEngine {
                 found.push((mat, slot.matcher.generic));
             });
         }
-        if depth < decode::MAX_DEPTH && decode_marker {
-            for enc in decode::candidates(text) {
+        if depth < decode::MAX_DEPTH && decode_marker != 0 {
+            for enc in decode::candidates(text, decode_marker) {
                 let Some(plain) = decode::decode(&text[enc.value.clone()]) else {
                     continue;
                 };
@@ -505,6 +517,13 @@ fn dedup(mut found: Vec<(Match, bool)>) -> Vec<Match> {
         out.push(m);
     }
     out
+}
+
+/// `a == b` for the few bytes of a keyword, without the call a slice comparison makes (it ran
+/// for every hit of a short keyword such as `ac`).
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 #[cfg(test)]
