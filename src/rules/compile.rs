@@ -553,16 +553,27 @@ pub(super) fn compile_meta(pattern: &str) -> Result<regex_automata::meta::Regex,
 /// A forward lazy DFA of a rule's pattern, with the syntax settings of [`compile_meta`], for
 /// anchored searches only and without capture groups: it tells cheaply whether a match starts
 /// at a place, and is a third of the cost of a meta regex to build.
+///
+/// It answers for a looser pattern: wide counted repetitions (`[A-Za-z0-9+/]{100,16000}`) lose
+/// their upper bound (see [`loosen`]). Every match of the rule's pattern is a match of the looser
+/// one, so a "no" stays a no, and a "maybe" is settled by the rule's own regex; a counted
+/// repetition compiles one automaton state per allowed repeat, and the wide ones were most of
+/// the cost of building the probes of the built-in pack.
 pub(crate) fn compile_probe(pattern: &str) -> Result<regex_automata::hybrid::dfa::DFA, String> {
-    use regex_automata::{MatchKind, hybrid::dfa, nfa::thompson, util::syntax};
+    use regex_automata::{MatchKind, hybrid::dfa, nfa::thompson};
+    let hir = regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(pattern)
+        .map_err(|e| e.to_string())?;
     let nfa = thompson::Compiler::new()
-        .syntax(syntax::Config::new().unicode(false).utf8(false))
         .configure(
             thompson::Config::new()
                 .which_captures(thompson::WhichCaptures::None)
                 .nfa_size_limit(Some(REGEX_SIZE_LIMIT)),
         )
-        .build(pattern)
+        .build_from_hir(&loosen(&hir))
         .map_err(|e| e.to_string())?;
     dfa::DFA::builder()
         .configure(
@@ -572,6 +583,34 @@ pub(crate) fn compile_probe(pattern: &str) -> Result<regex_automata::hybrid::dfa
         )
         .build_from_nfa(nfa)
         .map_err(|e| e.to_string())
+}
+
+/// Repetitions allowing at least this many more repeats than their minimum lose their upper bound
+/// in [`compile_probe`] (narrower ones cost little to compile and keep the probe exact).
+const LOOSEN_SPREAD: u32 = 64;
+
+/// `h` with every counted repetition of a wide spread (`{m,n}`, `n - m >= LOOSEN_SPREAD`) made
+/// open (`{m,}`): a pattern that matches everything `h` matches.
+fn loosen(h: &regex_syntax::hir::Hir) -> regex_syntax::hir::Hir {
+    use regex_syntax::hir::{Capture, Hir, HirKind, Repetition};
+    match h.kind() {
+        HirKind::Repetition(rep) => Hir::repetition(Repetition {
+            min: rep.min,
+            max: rep
+                .max
+                .filter(|max| max.saturating_sub(rep.min) < LOOSEN_SPREAD),
+            greedy: rep.greedy,
+            sub: Box::new(loosen(&rep.sub)),
+        }),
+        HirKind::Capture(cap) => Hir::capture(Capture {
+            index: cap.index,
+            name: cap.name.clone(),
+            sub: Box::new(loosen(&cap.sub)),
+        }),
+        HirKind::Concat(subs) => Hir::concat(subs.iter().map(loosen).collect()),
+        HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(loosen).collect()),
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => h.clone(),
+    }
 }
 
 /// Filter patterns as one set, with the same syntax settings as [`compile_meta`].
@@ -916,6 +955,51 @@ mod tests {
             .collect();
         let pack = load_files(&files).unwrap_or_else(|errs| panic!("{errs:?}"));
         assert!(pack.rules.len() > 300);
+    }
+
+    #[test]
+    fn probes_open_wide_repetitions_and_keep_narrow_ones() {
+        use regex_automata::{Anchored, Input};
+        let pattern = r"\b(tok_[a-z]{3}[0-9]{4,2000})\b";
+        let probe = compile_probe(pattern).expect("probe");
+        let regex = compile_meta(pattern).expect("regex");
+        let mut cache = probe.create_cache();
+        let starts_here = |text: &str, cache: &mut regex_automata::hybrid::dfa::Cache| {
+            let input = Input::new(text).anchored(Anchored::Yes).earliest(true);
+            probe
+                .try_search_fwd(cache, &input)
+                .expect("no quit")
+                .is_some()
+        };
+        for (text, exact) in [
+            ("tok_abc1234", true),
+            (&format!("tok_abc{}", "7".repeat(2000)), true),
+            // Over the bound: the rule's regex says no, the probe maybe (the regex settles it).
+            (&format!("tok_abc{}", "7".repeat(2500)), false),
+        ] {
+            assert!(starts_here(text, &mut cache), "{}", &text[..12]);
+            let whole = regex.is_match(Input::new(text).anchored(Anchored::Yes));
+            assert_eq!(whole, exact, "{}", &text[..12]);
+        }
+        // Narrow repetitions stay exact, and a probe's "no" is always the rule's "no".
+        for text in ["tok_ab1234", "tok_abcd1234", "tok_abc123", "tok_abc1234x"] {
+            assert!(!starts_here(text, &mut cache), "{text}");
+            assert!(
+                !regex.is_match(Input::new(text).anchored(Anchored::Yes)),
+                "{text}"
+            );
+        }
+        let loose = loosen(
+            &regex_syntax::ParserBuilder::new()
+                .build()
+                .parse(pattern)
+                .expect("hir"),
+        );
+        let printed = loose.to_string();
+        assert!(
+            printed.contains("{4,}") && printed.contains("{3}"),
+            "{printed}"
+        );
     }
 
     #[test]
