@@ -97,12 +97,51 @@ struct Trigger {
     max: Option<usize>,
     /// Whether the match starts at the start of the hit's line (anchored rules only).
     line: bool,
-    /// The strings that can come between a match start and the keyword, lower-case (anchored
-    /// rules only): the starts to try are where one of them precedes the hit.
-    before: Option<Box<[Box<[u8]>]>>,
+    /// The strings that can come between a match start and the keyword (anchored rules only):
+    /// the starts to try are where one of them precedes the hit.
+    before: Option<Before>,
     /// The rule's [`Prefix`] (anchored rules only): a start it rejects is not handed on, so
     /// that frequent short keywords (`pat` in `path`) cost no sorting and no probe.
     prefix: Option<Prefix>,
+}
+
+/// The strings that can come between a match start and a keyword, in lower case, grouped by
+/// last byte: a hit is compared only with the strings that end in the byte before it (generic
+/// rules have dozens of strings, and their keywords tens of thousands of hits).
+#[derive(Debug)]
+struct Before {
+    strings: Box<[Box<[u8]>]>,
+    /// `strings[at[k]..at[k + 1]]` are the strings of key `k`: 0 for the empty string, `b + 1`
+    /// for those ending in byte `b`.
+    at: Box<[u16; 258]>,
+}
+
+impl Before {
+    fn new(mut strings: Vec<Box<[u8]>>) -> Before {
+        let key = |s: &[u8]| s.last().map_or(0, |&b| usize::from(b) + 1);
+        strings.sort_by_key(|s| key(s));
+        let mut at = Box::new([0_u16; 258]);
+        for s in &strings {
+            at[key(s) + 1] += 1;
+        }
+        for k in 1..at.len() {
+            at[k] += at[k - 1];
+        }
+        Before {
+            strings: strings.into_boxed_slice(),
+            at,
+        }
+    }
+
+    /// The strings that may end at `at` of `text`: the empty string, and those ending in the
+    /// byte before `at`, in any case.
+    fn ending_at(&self, text: &[u8], at: usize) -> impl Iterator<Item = &[u8]> {
+        let group = |k: usize| &self.strings[usize::from(self.at[k])..usize::from(self.at[k + 1])];
+        let last = at.checked_sub(1).map_or(&[][..], |i| {
+            group(usize::from(text[i].to_ascii_lowercase()) + 1)
+        });
+        group(0).iter().chain(last).map(|s| &**s)
+    }
 }
 
 /// Secret rules of a pack, ready to run.
@@ -158,7 +197,7 @@ impl SecretEngine {
                             min: site.min,
                             max: site.max,
                             line: site.line,
-                            before: site.before.clone().map(Vec::into_boxed_slice),
+                            before: site.before.clone().map(Before::new),
                             prefix: if anchored { m.prefix.clone() } else { None },
                         }
                     }
@@ -226,7 +265,7 @@ impl SecretEngine {
                 };
                 let first = t.max.map_or(0, |max| hit.start.saturating_sub(max));
                 if let Some(before) = &t.before {
-                    for b in before {
+                    for b in before.ending_at(text, hit.start) {
                         if let Some(start) = hit.start.checked_sub(b.len())
                             && text[start..hit.start].eq_ignore_ascii_case(b)
                             && allows(start)
@@ -529,6 +568,29 @@ fn same(a: &[u8], b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hits_are_compared_with_the_before_strings_that_end_in_the_byte_before_them() {
+        let before = Before::new(
+            ["api_", "", "x-", "auth_", "_", "bearer "]
+                .iter()
+                .map(|b| b.as_bytes().into())
+                .collect(),
+        );
+        let ends = |text: &str, at: usize| -> Vec<String> {
+            let mut got: Vec<String> = before
+                .ending_at(text.as_bytes(), at)
+                .map(|b| String::from_utf8_lossy(b).into_owned())
+                .collect();
+            got.sort();
+            got
+        };
+        assert_eq!(ends("API_token", 4), ["", "_", "api_", "auth_"]);
+        assert_eq!(ends("X-token", 2), ["", "x-"]);
+        assert_eq!(ends("Bearer token", 7), ["", "bearer "]);
+        assert_eq!(ends("mytoken", 2), [""]);
+        assert_eq!(ends("token", 0), [""]);
+    }
 
     fn m(rule: usize, s: Range<usize>, confidence: Confidence) -> Match {
         Match {
