@@ -47,8 +47,9 @@ pub fn load_files(files: &[(String, String)]) -> Result<Pack, Vec<LoadError>> {
 }
 
 /// [`load_files`], where the first `trusted` files are the built-in pack: their CEL expressions
-/// compile on first use instead of at load (see [`crate::engine::policy::LazyCel`]; the pack's
-/// tests load it with [`load_files`], which compiles everything).
+/// compile on first use instead of at load (see [`crate::engine::policy::LazyCel`]), and the
+/// syntax of their filter patterns is not checked again (the pack's tests load it with
+/// [`load_files`], which checks everything).
 pub fn load_files_with(files: &[(String, String)], trusted: usize) -> Result<Pack, Vec<LoadError>> {
     use rayon::prelude::*;
     // Files parse independently (in parallel: loading is on the path of every pre-commit run);
@@ -91,15 +92,16 @@ pub fn load_files_with(files: &[(String, String)], trusted: usize) -> Result<Pac
     }
 }
 
-/// One rule file: its compiled rules and its problems. `check_cel`: compile CEL expressions now.
-fn load_file(file: &str, text: &str, check_cel: bool) -> (Vec<Rule>, Vec<LoadError>) {
+/// One rule file: its compiled rules and its problems. `check_now`: check now what otherwise
+/// compiles on first use (CEL expressions, filter patterns), so that a mistake is a load error.
+fn load_file(file: &str, text: &str, check_now: bool) -> (Vec<Rule>, Vec<LoadError>) {
     let shared: Arc<str> = Arc::from(text);
     let mut rules = Vec::new();
     let mut errors = Vec::new();
     match serde_saphyr::from_str::<RawFile>(text) {
         Ok(raw) => {
             for rule in raw.rules {
-                match compile_rule(file, &shared, rule, check_cel) {
+                match compile_rule(file, &shared, rule, check_now) {
                     Ok(rule) => rules.push(rule),
                     Err(mut errs) => errors.append(&mut errs),
                 }
@@ -145,7 +147,7 @@ fn compile_rule(
     file: &str,
     text: &Arc<str>,
     spanned: Spanned<RawRule>,
-    check_cel: bool,
+    check_now: bool,
 ) -> Result<Rule, Vec<LoadError>> {
     let raw = spanned.value;
     let mut errors = Vec::new();
@@ -215,9 +217,9 @@ fn compile_rule(
     let matcher = if let Some(analysis) = &raw.analysis {
         compile_analysis(&id, &raw, analysis, &err, &mut errors)
     } else if structural {
-        compile_structural(&id, &raw, check_cel, &err, &mut errors)
+        compile_structural(&id, &raw, check_now, &err, &mut errors)
     } else if raw.category == Category::Secret {
-        compile_secret(&id, &raw, &err, &mut errors)
+        compile_secret(&id, &raw, check_now, &err, &mut errors)
     } else {
         errors.push(err(
             raw.id.referenced,
@@ -353,7 +355,7 @@ fn pack_of(file: &str) -> String {
 fn compile_structural(
     id: &str,
     raw: &RawRule,
-    check_cel: bool,
+    check_now: bool,
     err: &dyn Fn(Location, String) -> LoadError,
     errors: &mut Vec<LoadError>,
 ) -> Option<Matcher> {
@@ -422,7 +424,7 @@ fn compile_structural(
     }
     let condition = raw.condition.as_ref().map(|c| {
         let cel = LazyCel::new(c.value.clone());
-        if check_cel && let Err(e) = cel.get() {
+        if check_now && let Err(e) = cel.get() {
             errors.push(err(
                 c.referenced,
                 format!("rule `{id}`: `condition` is not valid CEL: {e}"),
@@ -444,7 +446,7 @@ fn compile_structural(
         None => None,
     };
     let message = match Template::parse(raw.message.as_deref().unwrap_or(&raw.name)).and_then(|t| {
-        if check_cel {
+        if check_now {
             t.check().map(|()| t)
         } else {
             Ok(t)
@@ -644,6 +646,7 @@ fn capture_groups(hir: &regex_syntax::hir::Hir, out: &mut Vec<(u32, Option<Strin
 fn compile_secret(
     id: &str,
     raw: &RawRule,
+    check_now: bool,
     err: &dyn Fn(Location, String) -> LoadError,
     errors: &mut Vec<LoadError>,
 ) -> Option<Matcher> {
@@ -710,7 +713,7 @@ fn compile_secret(
     let regex = std::sync::Arc::new(super::LazyRegex::new(pattern.value.clone()));
     let filters = Filters {
         words: raw.generic,
-        ..compile_filters(id, raw.filters.as_ref(), err, errors)
+        ..compile_filters(id, raw.filters.as_ref(), check_now, err, errors)
     };
     let keywords: Vec<String> = keywords.iter().map(|k| k.to_ascii_lowercase()).collect();
     Some(Matcher::Secret(SecretMatcher {
@@ -731,6 +734,7 @@ fn compile_secret(
 fn compile_filters(
     id: &str,
     raw: Option<&RawFilters>,
+    check_now: bool,
     err: &dyn Fn(Location, String) -> LoadError,
     errors: &mut Vec<LoadError>,
 ) -> Filters {
@@ -740,9 +744,9 @@ fn compile_filters(
             ..Filters::default()
         };
     };
-    // Checked now (syntax only, which is cheap); compiled on first use.
+    // Syntax checked now (not for the built-in pack: its tests check it); compiled on first use.
     let mut compile_all = |what: &str, patterns: &[Spanned<String>]| -> super::PatternSet {
-        for p in patterns {
+        for p in patterns.iter().filter(|_| check_now) {
             if let Err(e) = regex_syntax::ParserBuilder::new()
                 .unicode(false)
                 .utf8(false)
@@ -945,6 +949,28 @@ mod tests {
             panic!("structural");
         };
         assert!(m.condition.as_ref().expect("condition").get().is_ok());
+    }
+
+    #[test]
+    fn filter_patterns_are_checked_at_load_except_in_trusted_files() {
+        let bad = GOOD.replace(
+            "    keywords: [demo_]",
+            "    keywords: [demo_]\n    filters: {allow: ['demo_(x']}",
+        );
+        let files = [("t.yaml".to_owned(), bad)];
+        let errs = load_files(&files).expect_err("checked");
+        assert!(
+            errs[0].message.contains("allow pattern does not compile"),
+            "{errs:?}"
+        );
+        let pack = load_files_with(&files, 1).expect("not checked again");
+        let Matcher::Secret(m) = &pack.rules[0].matcher else {
+            panic!("secret");
+        };
+        assert!(
+            !m.filters.allow.is_match(b"demo_x"),
+            "a broken set allows nothing"
+        );
     }
 
     #[test]
