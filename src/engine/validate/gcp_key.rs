@@ -556,6 +556,58 @@ mod tests {
         }
     }
 
+    /// Through the engine: a fragment keeps the declared confidence of the rule that lowers on
+    /// failure and is dropped by the rule that drops; a broken key file is reported lower.
+    #[test]
+    fn engine_applies_the_verdicts() {
+        use crate::rules::{Confidence, Pack};
+        let pack = Pack::builtin().expect("the built-in pack loads");
+        let engine = crate::engine::SecretEngine::new(&pack);
+        let scan = |text: &str| -> Vec<(String, Confidence, String)> {
+            engine
+                .scan(text.as_bytes())
+                .into_iter()
+                .map(|m| {
+                    (
+                        pack.rules[m.rule].id.clone(),
+                        m.confidence,
+                        m.note.unwrap_or_default(),
+                    )
+                })
+                .filter(|(id, _, _)| id.starts_with("gcp-"))
+                .collect()
+        };
+        let id = key_id();
+        let fragment = format!(
+            "  \"private_key_id\": \"{id}\", \"private_key\": \"-----BEGIN PRIVATE KEY-----\\nMIIE"
+        );
+        let found = scan(&fragment);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            (found[0].0.as_str(), found[0].1),
+            ("gcp-service-account-key", Confidence::High)
+        );
+        assert!(found[0].2.contains("fragment"));
+        assert!(scan(&format!("private_key_id: {id}\n")).is_empty());
+        let broken = json(&with("type", Some("user")));
+        assert_eq!(
+            scan(&broken),
+            vec![(
+                "gcp-service-account-key".to_owned(),
+                Confidence::Medium,
+                "key file type is not service_account".to_owned()
+            )]
+        );
+        let mut sorted = with("type", Some("user"));
+        sorted.sort();
+        assert!(scan(&json(&sorted)).is_empty(), "the fields rule drops");
+        sorted.retain(|(k, _)| *k != "type");
+        sorted.push(("type", "service_account".to_owned()));
+        sorted.sort();
+        assert_eq!(scan(&json(&sorted)).len(), 1);
+        assert_eq!(scan(&json(&sorted))[0].0, "gcp-service-account-key-fields");
+    }
+
     #[test]
     fn service_account_emails() {
         for good in [
