@@ -459,13 +459,21 @@ impl SecretEngine {
             long_lived: None,
         };
         if let Some(v) = m.validator {
-            let verdict = validate::run(v, secret_bytes, self.options);
+            let context = validate::Context {
+                text,
+                whole: found.whole.clone(),
+                secret: found.secret.clone(),
+            };
+            let verdict = validate::run(v, &context, self.options);
             found.note = verdict.note;
             found.long_lived = verdict.long_lived;
+            // A rule that drops what fails its check reports only what the check confirms; one
+            // that lowers keeps its declared confidence when the check cannot tell.
             match (verdict.valid, m.on_invalid) {
-                (true, _) => found.confidence = Confidence::High,
-                (false, OnInvalid::Drop) => return None,
-                (false, OnInvalid::Lower) => found.confidence = slot.confidence.lower(),
+                (Some(true), _) => found.confidence = Confidence::High,
+                (Some(false) | None, OnInvalid::Drop) => return None,
+                (Some(false), OnInvalid::Lower) => found.confidence = slot.confidence.lower(),
+                (None, OnInvalid::Lower) => {}
             }
         }
         Some(found)

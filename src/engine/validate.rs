@@ -1,15 +1,22 @@
 //! Offline validators: checks of a secret's own structure, never a network call. A checksum or a
 //! decodable structure raises confidence; a failed check drops the match or lowers its confidence,
 //! as the rule declares. JWTs also tell whether they are long-lived (no `exp`, or a lifetime over
-//! the configured maximum).
+//! the configured maximum). Most validators read the secret alone; a few read its surroundings
+//! (the key file around a key id), which the [`Context`] carries.
+
+use std::ops::Range;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 
+mod gcp_key;
+
 /// What a validator says about one secret.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Verdict {
-    pub valid: bool,
+    /// Whether the structure checks out; `None` when the validator cannot tell (what it reads is
+    /// out of reach, say a fragment of a key file): the rule's declared confidence stands.
+    pub valid: Option<bool>,
     /// A short explanation for the finding (`checksum valid`, `JWT without exp`).
     pub note: Option<String>,
     /// Whether the credential lives long; `None` when the validator cannot tell.
@@ -19,17 +26,51 @@ pub struct Verdict {
 impl Verdict {
     fn valid(note: impl Into<String>) -> Self {
         Verdict {
-            valid: true,
+            valid: Some(true),
             note: Some(note.into()),
             long_lived: None,
         }
     }
     fn invalid(note: impl Into<String>) -> Self {
         Verdict {
-            valid: false,
+            valid: Some(false),
             note: Some(note.into()),
             long_lived: None,
         }
+    }
+    fn unknown(note: impl Into<String>) -> Self {
+        Verdict {
+            valid: None,
+            note: Some(note.into()),
+            long_lived: None,
+        }
+    }
+}
+
+/// A secret in its surroundings: what a validator reads.
+#[derive(Clone, Debug)]
+pub struct Context<'a> {
+    /// The scanned text (for a secret inside a decoded value, the decoded text).
+    pub text: &'a [u8],
+    /// Byte span of the whole regex match in `text`.
+    pub whole: Range<usize>,
+    /// Byte span of the secret capture in `text`.
+    pub secret: Range<usize>,
+}
+
+impl<'a> Context<'a> {
+    /// A secret with no surroundings.
+    pub fn alone(secret: &'a [u8]) -> Self {
+        Context {
+            text: secret,
+            whole: 0..secret.len(),
+            secret: 0..secret.len(),
+        }
+    }
+
+    /// The bytes of the secret capture.
+    pub fn secret(&self) -> &'a [u8] {
+        &self.text[self.secret.clone()]
     }
 }
 
@@ -56,6 +97,12 @@ pub enum Validator {
     /// `Authorization: Basic` credentials: base64 of `user:password` (RFC 7617) whose password is
     /// not empty and not a placeholder, word or identifier.
     BasicAuth,
+    /// A Google Cloud service account key file around a `private_key_id`: the enclosing JSON
+    /// object (plain, escaped one level inside a string, a Python dict, a Terraform object) or
+    /// YAML mapping has `type: service_account`, the 40-hex key id, a PKCS#8 or RSA PEM private
+    /// key whose body decodes, a service account `client_email`, and Google `token_uri` and
+    /// `auth_uri` when present.
+    GcpKeyJson,
 }
 
 /// Options that validators read.
@@ -89,7 +136,8 @@ fn base62(mut n: u64, width: usize) -> Vec<u8> {
     out
 }
 
-pub fn run(validator: Validator, secret: &[u8], opts: ValidateOptions) -> Verdict {
+pub fn run(validator: Validator, context: &Context<'_>, opts: ValidateOptions) -> Verdict {
+    let secret = context.secret();
     match validator {
         Validator::Crc32Base62 => crc32_base62(secret),
         Validator::Jwt => jwt(secret, opts),
@@ -98,6 +146,7 @@ pub fn run(validator: Validator, secret: &[u8], opts: ValidateOptions) -> Verdic
         Validator::PypiMacaroon => pypi_macaroon(secret),
         Validator::OnepasswordServiceAccount => onepassword_service_account(secret),
         Validator::BasicAuth => basic_auth(secret),
+        Validator::GcpKeyJson => gcp_key::check(context),
     }
 }
 
@@ -156,7 +205,7 @@ fn jwt(secret: &[u8], opts: ValidateOptions) -> Verdict {
         (Some(_), None) => ("JWT with exp but no iat".to_owned(), false),
     };
     Verdict {
-        valid: true,
+        valid: Some(true),
         note: Some(note),
         long_lived: Some(long_lived),
     }
@@ -392,6 +441,10 @@ fn basic_auth(secret: &[u8]) -> Verdict {
 mod tests {
     use super::*;
 
+    fn run(v: Validator, secret: &[u8], o: ValidateOptions) -> Verdict {
+        super::run(v, &Context::alone(secret), o)
+    }
+
     fn token(prefix: &str, random: &str) -> String {
         format!(
             "{prefix}{random}{}",
@@ -411,6 +464,7 @@ mod tests {
                 ValidateOptions::default()
             )
             .valid
+                == Some(true)
         );
         let npm = token("npm_", "Zq8vT2mXk9Lr4Wn7Yp1Bc6Hd3Jf5Gs");
         assert!(
@@ -420,17 +474,19 @@ mod tests {
                 ValidateOptions::default()
             )
             .valid
+                == Some(true)
         );
         let mut bad = good.clone().into_bytes();
         bad[39] = if bad[39] == b'A' { b'B' } else { b'A' };
-        assert!(!run(Validator::Crc32Base62, &bad, ValidateOptions::default()).valid);
+        assert!(run(Validator::Crc32Base62, &bad, ValidateOptions::default()).valid == Some(false));
         assert!(
-            !run(
+            run(
                 Validator::Crc32Base62,
                 b"ghp_short",
                 ValidateOptions::default()
             )
             .valid
+                == Some(false)
         );
         assert_eq!(base62(0, 6), b"000000");
         assert_eq!(base62(61, 2), b"0z");
@@ -452,7 +508,7 @@ mod tests {
             r#"{"sub":"svc-ci","iat":1700000000}"#,
         );
         let v = run(Validator::Jwt, no_exp.as_bytes(), o);
-        assert!(v.valid);
+        assert!(v.valid == Some(true));
         assert_eq!(v.long_lived, Some(true));
         let year = jwt_of(
             r#"{"alg":"RS256"}"#,
@@ -467,7 +523,7 @@ mod tests {
             r#"{"iat":1700000000,"exp":1700003600}"#,
         );
         let v = run(Validator::Jwt, hour.as_bytes(), o);
-        assert_eq!((v.valid, v.long_lived), (true, Some(false)));
+        assert_eq!((v.valid, v.long_lived), (Some(true), Some(false)));
         assert_eq!(
             run(
                 Validator::Jwt,
@@ -480,19 +536,20 @@ mod tests {
             Some(false)
         );
         assert!(
-            !run(
+            run(
                 Validator::Jwt,
                 jwt_of(r#"{"typ":"JWT"}"#, "{}").as_bytes(),
                 o
             )
-            .valid,
+            .valid
+                == Some(false),
             "no alg"
         );
         assert!(
-            !run(Validator::Jwt, b"eyJhbGciOi.eyJzdWIi.sig", o).valid,
+            run(Validator::Jwt, b"eyJhbGciOi.eyJzdWIi.sig", o).valid == Some(false),
             "truncated"
         );
-        assert!(!run(Validator::Jwt, b"a.b", o).valid);
+        assert!(run(Validator::Jwt, b"a.b", o).valid == Some(false));
     }
 
     #[test]
@@ -510,6 +567,7 @@ mod tests {
                 ValidateOptions::default()
             )
             .valid
+                == Some(true)
         );
         let flat = pem.replace('\n', " ");
         assert!(
@@ -519,6 +577,7 @@ mod tests {
                 ValidateOptions::default()
             )
             .valid
+                == Some(true)
         );
         let escaped = pem.replace('\n', "\\n");
         assert!(
@@ -528,24 +587,27 @@ mod tests {
                 ValidateOptions::default()
             )
             .valid
+                == Some(true)
         );
         let short = "-----BEGIN PRIVATE KEY-----\nMIIBVQ==\n-----END PRIVATE KEY-----";
         assert!(
-            !run(
+            run(
                 Validator::PemBody,
                 short.as_bytes(),
                 ValidateOptions::default()
             )
             .valid
+                == Some(false)
         );
         let bogus = "-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----";
         assert!(
-            !run(
+            run(
                 Validator::PemBody,
                 bogus.as_bytes(),
                 ValidateOptions::default()
             )
             .valid
+                == Some(false)
         );
     }
 
@@ -565,9 +627,12 @@ mod tests {
                 "2TEZVEDXPSFD9ZGCTK2SA6YPXCY3VMMTZY730RTVPLFEQ8LJ8XSSK0YA96"
             ),
         ] {
-            assert!(check(Validator::AgeBech32, key).valid, "{key}");
             assert!(
-                check(Validator::AgeBech32, &key.to_ascii_lowercase()).valid,
+                check(Validator::AgeBech32, key).valid == Some(true),
+                "{key}"
+            );
+            assert!(
+                check(Validator::AgeBech32, &key.to_ascii_lowercase()).valid == Some(true),
                 "Bech32 is case-insensitive"
             );
         }
@@ -589,7 +654,10 @@ mod tests {
             "AGE-SECRET-KEY-1ZWSMKX5RMWKWYUE8ZTAN3NDHAVKWELY",
             "AGE-SECRET-KEY-1",
         ] {
-            assert!(!check(Validator::AgeBech32, bad).valid, "{bad}");
+            assert!(
+                check(Validator::AgeBech32, bad).valid == Some(false),
+                "{bad}"
+            );
         }
     }
 
@@ -620,11 +688,15 @@ mod tests {
             "AgEIcHlwaS5vcmcCJDU1NThiNDYxLTdjMjEtNDdlNy1iNThjLTU5OTNiOWJlODBmNgACaXsidmVyc2lvbiI6IDEsICJwZXJtaXNzaW9ucyI6IHsicHJvamVjdHMiOiBbImRreGpnbmZyIl19LCAidXNlciI6ICIwZjIzZTc5Yy1mYWIzLTQ4NWYtYTljNC1iNGM5OTQ2OTRkMDcifQAABiD21h490Aghpfc82G6wP3Sip4avscjzG1x2IkyziAmN5A"
         );
         let v = check(Validator::PypiMacaroon, rule_example);
-        assert!(v.valid);
+        assert!(v.valid == Some(true));
         assert_eq!(v.note.as_deref(), Some("macaroon for pypi.org"));
         let caveats = [r#"{"version": 1, "permissions": "user"}"#, r#"{"nbf": 1}"#];
-        assert!(check(Validator::PypiMacaroon, &macaroon("pypi.org", &caveats, 32)).valid);
-        assert!(check(Validator::PypiMacaroon, &macaroon("test.pypi.org", &[], 32)).valid);
+        assert!(
+            check(Validator::PypiMacaroon, &macaroon("pypi.org", &caveats, 32)).valid == Some(true)
+        );
+        assert!(
+            check(Validator::PypiMacaroon, &macaroon("test.pypi.org", &[], 32)).valid == Some(true)
+        );
         for bad in [
             macaroon("evil.example", &caveats, 32),
             macaroon("pypi.org", &caveats, 31),
@@ -633,7 +705,10 @@ mod tests {
             "pypi-AgEIcHlwaS5vcmc".to_owned(),
             "pypi-not*base64".to_owned(),
         ] {
-            assert!(!check(Validator::PypiMacaroon, &bad).valid, "{bad}");
+            assert!(
+                check(Validator::PypiMacaroon, &bad).valid == Some(false),
+                "{bad}"
+            );
         }
     }
 
@@ -643,9 +718,9 @@ mod tests {
         let good = token(
             r#"{"signInAddress":"acme.1password.com","email":"x@1passwordserviceaccounts.com","secretKey":"A3-KZS3C2-GBSZE8","deviceUuid":"hupmajs59m4e3p856gmm9incdt"}"#,
         );
-        assert!(check(Validator::OnepasswordServiceAccount, &good).valid);
+        assert!(check(Validator::OnepasswordServiceAccount, &good).valid == Some(true));
         let url_safe = good.replace('+', "-").replace('/', "_").replace('=', "");
-        assert!(check(Validator::OnepasswordServiceAccount, &url_safe).valid);
+        assert!(check(Validator::OnepasswordServiceAccount, &url_safe).valid == Some(true));
         for bad in [
             token(r#"{"signInAddress":"acme.1password.com"}"#),
             token(r#"["signInAddress","secretKey"]"#),
@@ -653,7 +728,7 @@ mod tests {
             "ops_eyJ!!".to_owned(),
         ] {
             assert!(
-                !check(Validator::OnepasswordServiceAccount, &bad).valid,
+                check(Validator::OnepasswordServiceAccount, &bad).valid == Some(false),
                 "{bad}"
             );
         }
@@ -667,7 +742,7 @@ mod tests {
             ":zuRz5d260cMZA+",
         ] {
             assert!(
-                check(Validator::BasicAuth, &STANDARD.encode(good)).valid,
+                check(Validator::BasicAuth, &STANDARD.encode(good)).valid == Some(true),
                 "{good}"
             );
         }
@@ -679,7 +754,10 @@ mod tests {
             STANDARD.encode([0xffu8, 0xfe, b':', 0x01]),
             "not base64".to_owned(),
         ] {
-            assert!(!check(Validator::BasicAuth, &bad).valid, "{bad}");
+            assert!(
+                check(Validator::BasicAuth, &bad).valid == Some(false),
+                "{bad}"
+            );
         }
     }
 }
