@@ -340,6 +340,36 @@ add("1password", "onepassword-service-account-token", ops_token, ["OP_SERVICE_AC
 add("age", "age-secret-key", age_key, ["AGE_SECRET_KEY", "SOPS_AGE_KEY"])
 add("jwt", "jwt-token", lambda: jwt({"alg": "HS256", "typ": "JWT"}, {"sub": str(R.randint(1000, 99999)), "name": "svc-deploy", "iat": 1716239022}), ["ACCESS_TOKEN", "jwt"])
 
+add("github", "github-user-to-server-token", lambda: crc_token("ghu_"), ["GITHUB_USER_TOKEN"])
+add("github", "github-refresh-token", lambda: crc_token("ghr_"), ["GITHUB_REFRESH_TOKEN"])
+add("gitlab", "gitlab-feed-token", lambda: "glft-" + rnd(B64URL, 20), ["GITLAB_FEED_TOKEN"])
+add("gitlab", "gitlab-oauth-application-secret", lambda: "gloas-" + hexs(64), ["GITLAB_OAUTH_SECRET"])
+add("bitbucket", "bitbucket-data-center-http-access-token", lambda: "BBDC-" + rnd(B64, 44), ["BITBUCKET_TOKEN"])
+add("heroku", "heroku-api-key", lambda: "HRKU-AA" + rnd(B64URL, 58), ["HEROKU_API_KEY"])
+add("heroku", "heroku-api-key-legacy", uid, ["HEROKU_API_KEY"], False)
+add("azure", "azure-openai-api-key", lambda: hexs(32), ["AZURE_OPENAI_API_KEY", "AZURE_OPENAI_KEY"], False)
+add("azure", "azure-cosmosdb-key", lambda: b64std(86) + "==", ["COSMOS_KEY", "COSMOSDB_KEY", "cosmosKey"], False)
+add("oracle", "oracle-oci-auth-token", lambda: rnd(B62 + "()<>[]:;.#", 20), ["OCI_AUTH_TOKEN", "OCIR_PASSWORD"], False)
+add("snowflake", "snowflake-password", lambda: rnd(B62, 6) + "!" + rnd(B62, 9), ["SNOWFLAKE_PASSWORD", "snowflakePassword"], False)
+add("mongodb-atlas", "mongodb-atlas-service-account-secret", lambda: "mdb_sa_sk_" + rnd(B64URL, 40), ["MONGODB_ATLAS_CLIENT_SECRET"])
+add("supabase", "supabase-secret-key", lambda: "sb_secret_" + rnd(B64URL, 31), ["SUPABASE_SECRET_KEY"])
+add("firebase", "firebase-database-secret", lambda: rnd(B62, 40), ["FIREBASE_SECRET", "FIREBASE_AUTH_SECRET"], False)
+add("slack", "slack-workflow-webhook-url", lambda: f"https://hooks.slack.com/triggers/T{rnd(UP + DG, 9)}/{rnd(DG, 13)}/{hexs(32)}", ["SLACK_WORKFLOW_URL"])
+add("slack", "slack-refresh-token", lambda: f"xoxe-1-{rnd(B62, 140)}", ["SLACK_REFRESH_TOKEN"])
+add("newrelic", "newrelic-admin-api-key", lambda: "NRAA-" + rnd(B62, 27), ["NEW_RELIC_ADMIN_KEY"])
+add("elastic", "elastic-cloud-api-key", lambda: "essu_" + base64.b64encode(rnd(B62, 60).encode()).decode(), ["EC_API_KEY", "ELASTIC_CLOUD_API_KEY"])
+add("grafana", "grafana-legacy-api-key", lambda: "eyJrIjoi" + rnd(B62, 30) + "IiwibiI6ImNpIiwiaWQiOjF9", ["GRAFANA_API_KEY"])
+add("auth0", "auth0-management-api-token", lambda: jwt({"alg": "RS256", "typ": "JWT", "kid": rnd(B64URL, 22)}, {"iss": "https://acme.eu.auth0.com/", "sub": rnd(B62, 32) + "@clients", "aud": "https://acme.eu.auth0.com/api/v2/", "iat": 1716239022, "exp": 1716325422, "gty": "client-credentials"}, 342), ["AUTH0_MANAGEMENT_API_TOKEN", "AUTH0_API_TOKEN"], False)
+add("duo", "duo-integration-key", lambda: "DI" + rnd(UP + DG, 18), ["DUO_IKEY", "DUO_INTEGRATION_KEY"], False)
+add("vault", "hashicorp-vault-batch-token", lambda: "hvb." + rnd(B64URL, 130), ["VAULT_TOKEN"])
+add("doppler", "doppler-personal-token", lambda: "dp.pt." + rnd(B62, 43), ["DOPPLER_TOKEN"])
+add("twilio", "twilio-api-key-secret", lambda: rnd(B62, 32), ["TWILIO_API_SECRET"], False)
+add("paypal", "braintree-sandbox-access-token", lambda: f"access_token$sandbox${rnd(LO + DG, 16)}${hexs(32)}", ["BRAINTREE_ACCESS_TOKEN"])
+add("square", "square-legacy-access-token", lambda: "sq0atp-" + rnd(B64URL, 22), ["SQUARE_ACCESS_TOKEN"])
+add("dropbox", "dropbox-long-lived-token", lambda: rnd(B64URL, 11) + "AAAAAAAAAA" + rnd(B64URL, 43), ["DROPBOX_TOKEN", "DROPBOX_ACCESS_TOKEN"], False)
+add("intercom", "intercom-access-token", lambda: "dG9rO" + rnd(B62, 55) + "=", ["INTERCOM_TOKEN"], False)
+add("onepassword", "onepassword-connect-token", lambda: jwt({"alg": "ES256", "kid": rnd(LO + DG, 26), "typ": "JWT"}, {"1password.com/auuid": rnd(UP + DG, 26), "1password.com/token": rnd(B64URL, 32), "1password.com/fts": ["vaultaccess"], "aud": ["com.1password.connect"], "iat": 1716239022, "iss": "com.1password.b5", "jti": rnd(LO + DG, 26), "sub": rnd(UP + DG, 26)}, 86), ["OP_CONNECT_TOKEN"], False)
+
 GENERIC_NAMES = ["value", "x", "creds", "token", "key", "secret"]
 
 # --- surroundings ----------------------------------------------------------------------------
@@ -431,6 +461,10 @@ def config_files(token_of):
         ("maven", ["maven-settings-password"], "settings.xml", "m2/settings.xml", "<settings>\n  <servers>\n    <server>\n      <id>releases</id>\n      <username>deploy</username>\n      <password>@T@</password>\n    </server>\n  </servers>\n</settings>\n", pw),
         ("docker", ["docker-config-auth"], "docker-config.json", "docker/config.json", '{\n  "auths": {\n    "https://index.docker.io/v1/": {\n      "auth": "@T@"\n    }\n  }\n}\n', dauth),
         ("kubeconfig", ["kubernetes-kubeconfig-user-token", "jwt-token"], "kubeconfig-token", "kube/config", "apiVersion: v1\nkind: Config\nusers:\n- name: deployer\n  user:\n    token: @T@\n", kube_tok),
+        ("github", ["github-classic-pat", "npmrc-auth-token"], "npmrc-github-packages", "npmrc3/.npmrc", "@acme:registry=https://npm.pkg.github.com\n//npm.pkg.github.com/:_authToken=@T@\n", gh),
+        ("nuget", ["nuget-config-cleartext-password"], "nuget-config", "nuget/NuGet.Config", '<?xml version="1.0" encoding="utf-8"?>\n<configuration>\n  <packageSourceCredentials>\n    <acme>\n      <add key="Username" value="ci" />\n      <add key="ClearTextPassword" value="@T@" />\n    </acme>\n  </packageSourceCredentials>\n</configuration>\n', pw),
+        ("azure", ["azure-service-bus-connection-string"], "servicebus-connection-string", ".json", '{\n  "ServiceBus": "Endpoint=sb://acme-prod.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=@T@"\n}\n', rnd(B64, 43) + "="),
+        ("sentry", ["sentry-dsn-secret-key"], "sentry-dsn-legacy", ".py", 'sentry_sdk.init("https://' + hexs(32) + ':@T@@sentry.acme.io/12")\n', hexs(32)),
         ("kubeconfig", ["kubernetes-kubeconfig-client-key"], "kubeconfig-client-key", "kube2/config", "apiVersion: v1\nkind: Config\nusers:\n- name: admin\n  user:\n    client-certificate-data: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t\n    client-key-data: @T@\n", client_key),
     ]
 
@@ -491,7 +525,23 @@ def sdk_cases(token_of):
 
 
 def keys_cases():
+    dsa = pem("DSA PRIVATE KEY", der_body(444))
+    enc = pem("ENCRYPTED PRIVATE KEY", der_body(1298))
+    pgp_body = base64.b64encode(bytes([0x95, 0x03, 0xC6]) + bytes(R.getrandbits(8) for _ in range(900))).decode()
+    pgp = ("-----BEGIN PGP PRIVATE KEY BLOCK-----\n\n" + "\n".join(pgp_body[i : i + 64] for i in range(0, len(pgp_body), 64))
+           + "\n=" + rnd(B64, 4) + "\n-----END PGP PRIVATE KEY BLOCK-----")
+    pub = base64.b64encode(b"\x00\x00\x00\x0bssh-ed25519\x00\x00\x00\x20" + bytes(R.getrandbits(8) for _ in range(32))).decode()
+    priv = base64.b64encode(bytes(R.getrandbits(8) for _ in range(48))).decode()
+    ppk = (f"PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: deploy@build\nPublic-Lines: 2\n{pub[:64]}\n{pub[64:]}\n"
+           f"Private-Lines: 1\n{priv}\nPrivate-MAC: {hexs(64)}")
+    p12 = "MIIKYgIBAzCCCigGCSqGSIb3DQEHAaCCChkEggoVMIIKETCCBg" + rnd(B64, 600)
     return [
+        ("private-key", ["private-key-dsa"], "pem-file", "dsa.key", "@T@\n", dsa),
+        ("private-key", ["private-key-pkcs8-encrypted"], "pem-file", "enc.key", "@T@\n", enc),
+        ("private-key", ["private-key-pgp"], "asc-file", "secret.asc", "@T@\n", pgp),
+        ("private-key", ["putty-private-key"], "ppk-file", "deploy.ppk", "@T@\n", ppk),
+        ("private-key", ["pkcs12-base64-blob"], "yaml-p12", ".yaml", "signing:\n  keystore: @T@\n", p12),
+        ("private-key", ["private-key-rsa"], "env-escaped", ".env", 'JWT_PRIVATE_KEY="@T@"\n', pem("RSA PRIVATE KEY", der_body(1190)).replace("\n", "\\n")),
         ("private-key", ["private-key-rsa"], "pem-file", "id_rsa.pem", "@T@\n", pem("RSA PRIVATE KEY", der_body(1190))),
         ("private-key", ["private-key-pkcs8"], "pem-file", "key.pem", "@T@\n", pem("PRIVATE KEY", der_body(1218))),
         ("private-key", ["private-key-ec"], "pem-file", "ec.pem", "@T@\n", pem("EC PRIVATE KEY", der_body(121))),
