@@ -34,10 +34,6 @@ ORDER = {"low": 0, "medium": 1, "high": 2}
 
 # (expected rule, surrounding without the variable name): why it is missed on purpose or for now.
 KNOWN = {
-    ("gcp-oauth-refresh-token", "markdown-inline"):
-        "prose `GOOGLE_REFRESH_TOKEN` to `1//0...`: rules/secrets/gcp.yaml is owned by another change",
-    ("gcp-oauth-refresh-token", "markdown-table"):
-        "`| GOOGLE_REFRESH_TOKEN | 1//0... |`: rules/secrets/gcp.yaml is owned by another change",
     ("snowflake-password", "markdown-inline"):
         "Snowflake passwords are free text: after `is`/`to` in prose a word would be taken for one",
     ("snowflake-password", "markdown-table"):
@@ -47,10 +43,6 @@ KNOWN = {
         "terraform-variable-credential-default, not by the provider rule",
     ("snowflake-password", "php-define"):
         "Snowflake passwords are free text: after a comma a word would be taken for one",
-    ("gcp-oauth-refresh-token", "php-define"): "rules/secrets/gcp.yaml is owned by another change",
-    ("gcp-oauth-refresh-token", "properties"): "rules/secrets/gcp.yaml is owned by another change",
-    ("gcp-oauth-refresh-token", "xml-appsettings"): "rules/secrets/gcp.yaml is owned by another change",
-    ("gcp-oauth-refresh-token", "rust"): "rules/secrets/gcp.yaml is owned by another change",
     ("azure-devops-pat", "properties"): "`ado.token=` in a properties file: `ado` alone is too common a keyword",
     ("generic-password-config", "yaml"):
         "`password: <value>` in YAML is low confidence by design (test and sample configs)",
