@@ -140,19 +140,12 @@ fn rule_files(path: &Path) -> Result<Vec<(String, String)>, Failure> {
 /// CEL at load; the built-in files on first use, unless `check_builtin` (`rules check`, `rules
 /// test`) compiles them now.
 fn load_pack(args: &PackArgs, check_builtin: bool) -> Result<Pack, Failure> {
-    let mut files: Vec<(String, String)> = Vec::new();
-    let builtin = if args.no_default_rules {
-        0
+    let mut files = if args.no_default_rules {
+        Vec::new()
     } else {
-        nhilint::rules::BUILTIN_RULE_FILES.len()
+        nhilint::rules::builtin_files()
     };
-    if !args.no_default_rules {
-        files.extend(
-            nhilint::rules::BUILTIN_RULE_FILES
-                .iter()
-                .map(|(n, t)| (format!("rules/{n}"), (*t).to_owned())),
-        );
-    }
+    let builtin = files.len();
     for p in &args.rules {
         files.extend(rule_files(p)?);
     }
@@ -719,7 +712,7 @@ fn run_rules(cmd: RulesCommand) -> Result<u8, Failure> {
             let files = if args.no_default_rules {
                 rule_files(&args.rules[0])?
             } else {
-                Vec::new()
+                nhilint::rules::builtin_files()
             };
             let errors: Vec<LoadError> = problems
                 .into_iter()
@@ -727,14 +720,7 @@ fn run_rules(cmd: RulesCommand) -> Result<u8, Failure> {
                     let text = files
                         .iter()
                         .find(|(f, _)| *f == p.file)
-                        .map(|(_, t)| t.as_str())
-                        .or_else(|| {
-                            nhilint::rules::BUILTIN_RULE_FILES
-                                .iter()
-                                .find(|(n, _)| format!("rules/{n}") == p.file)
-                                .map(|(_, t)| *t)
-                        })
-                        .unwrap_or("");
+                        .map_or("", |(_, t)| t.as_str());
                     LoadError {
                         file: p.file,
                         text: Arc::from(text),

@@ -13,7 +13,6 @@ use regex_automata::util::{captures::Captures, pool::Pool};
 use regex_automata::{Anchored, Input, hybrid};
 
 use super::keywords::Keywords;
-use super::sites::Prefix;
 use super::validate::{self, ValidateOptions};
 use super::{decode, filter};
 use crate::rules::{Confidence, Matcher, OnInvalid, Pack, SecretMatcher};
@@ -100,9 +99,6 @@ struct Trigger {
     /// The strings that can come between a match start and the keyword (anchored rules only):
     /// the starts to try are where one of them precedes the hit.
     before: Option<Before>,
-    /// The rule's [`Prefix`] (anchored rules only): a start it rejects is not handed on, so
-    /// that frequent short keywords (`pat` in `path`) cost no sorting and no probe.
-    prefix: Option<Prefix>,
 }
 
 /// The strings that can come between a match start and a keyword, in lower case, grouped by
@@ -186,7 +182,6 @@ impl SecretEngine {
                         max: None,
                         line: false,
                         before: None,
-                        prefix: None,
                     },
                     Some(sites) => {
                         // No match needs this keyword: its hits tell nothing.
@@ -198,7 +193,6 @@ impl SecretEngine {
                             max: site.max,
                             line: site.line,
                             before: site.before.clone().map(Before::new),
-                            prefix: if anchored { m.prefix.clone() } else { None },
                         }
                     }
                 };
@@ -255,11 +249,19 @@ impl SecretEngine {
                 {
                     continue;
                 }
-                let allows = |start: usize| t.prefix.as_ref().is_none_or(|p| p.allows(text, start));
-                if !self.slots[t.slot as usize].anchored {
+                let slot = &self.slots[t.slot as usize];
+                if !slot.anchored {
                     out.push((t.slot, hit.clone()));
                     continue;
                 }
+                // A start the rule's prefix rejects is not handed on: frequent short keywords
+                // (`pat` in `path`) then cost no sorting and no probe.
+                let allows = |start: usize| {
+                    slot.matcher
+                        .prefix
+                        .as_ref()
+                        .is_none_or(|p| p.allows(text, start))
+                };
                 let Some(last) = hit.start.checked_sub(t.min) else {
                     continue;
                 };

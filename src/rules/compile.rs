@@ -563,12 +563,7 @@ pub(super) fn compile_meta(pattern: &str) -> Result<regex_automata::meta::Regex,
 /// the cost of building the probes of the built-in pack.
 pub(crate) fn compile_probe(pattern: &str) -> Result<regex_automata::hybrid::dfa::DFA, String> {
     use regex_automata::{MatchKind, hybrid::dfa, nfa::thompson};
-    let hir = regex_syntax::ParserBuilder::new()
-        .unicode(false)
-        .utf8(false)
-        .build()
-        .parse(pattern)
-        .map_err(|e| e.to_string())?;
+    let hir = parse_pattern(pattern)?;
     let nfa = thompson::Compiler::new()
         .configure(
             thompson::Config::new()
@@ -584,6 +579,16 @@ pub(crate) fn compile_probe(pattern: &str) -> Result<regex_automata::hybrid::dfa
                 .cache_capacity(2 * REGEX_SIZE_LIMIT),
         )
         .build_from_nfa(nfa)
+        .map_err(|e| e.to_string())
+}
+
+/// A rule pattern's syntax tree, with the syntax settings of [`compile_meta`].
+fn parse_pattern(pattern: &str) -> Result<regex_syntax::hir::Hir, String> {
+    regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(pattern)
         .map_err(|e| e.to_string())
 }
 
@@ -676,12 +681,7 @@ fn compile_secret(
             format!("rule `{id}`: keywords must be at least 2 characters long"),
         ));
     }
-    let hir = match regex_syntax::ParserBuilder::new()
-        .unicode(false)
-        .utf8(false)
-        .build()
-        .parse(&pattern.value)
-    {
+    let hir = match parse_pattern(&pattern.value) {
         Ok(h) => h,
         Err(e) => {
             errors.push(err(
@@ -747,12 +747,7 @@ fn compile_filters(
     // Syntax checked now (not for the built-in pack: its tests check it); compiled on first use.
     let mut compile_all = |what: &str, patterns: &[Spanned<String>]| -> super::PatternSet {
         for p in patterns.iter().filter(|_| check_now) {
-            if let Err(e) = regex_syntax::ParserBuilder::new()
-                .unicode(false)
-                .utf8(false)
-                .build()
-                .parse(&p.value)
-            {
+            if let Err(e) = parse_pattern(&p.value) {
                 errors.push(err(
                     p.referenced,
                     format!("rule `{id}`: {what} pattern does not compile: {e}"),
@@ -975,11 +970,8 @@ mod tests {
 
     #[test]
     fn the_built_in_pack_compiles_every_cel_expression() {
-        let files: Vec<(String, String)> = crate::rules::BUILTIN_RULE_FILES
-            .iter()
-            .map(|(name, text)| (format!("rules/{name}"), (*text).to_owned()))
-            .collect();
-        let pack = load_files(&files).unwrap_or_else(|errs| panic!("{errs:?}"));
+        let pack =
+            load_files(&crate::rules::builtin_files()).unwrap_or_else(|errs| panic!("{errs:?}"));
         assert!(pack.rules.len() > 300);
     }
 
@@ -1015,12 +1007,7 @@ mod tests {
                 "{text}"
             );
         }
-        let loose = loosen(
-            &regex_syntax::ParserBuilder::new()
-                .build()
-                .parse(pattern)
-                .expect("hir"),
-        );
+        let loose = loosen(&parse_pattern(pattern).expect("hir"));
         let printed = loose.to_string();
         assert!(
             printed.contains("{4,}") && printed.contains("{3}"),

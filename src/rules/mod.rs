@@ -324,10 +324,15 @@ impl Pack {
 
     /// The pack compiled into the binary.
     pub fn builtin() -> Result<Pack, Vec<LoadError>> {
-        let files: Vec<(String, String)> = BUILTIN_RULE_FILES
-            .iter()
-            .map(|(name, text)| (format!("rules/{name}"), (*text).to_owned()))
-            .collect();
+        let files = builtin_files();
         load_files_with(&files, files.len())
     }
+}
+
+/// The rule files compiled into the binary, as `(rules/<pack>/<file>, text)`.
+pub fn builtin_files() -> Vec<(String, String)> {
+    BUILTIN_RULE_FILES
+        .iter()
+        .map(|(name, text)| (format!("rules/{name}"), (*text).to_owned()))
+        .collect()
 }

@@ -23,7 +23,9 @@ pub(super) fn check(context: &Context<'_>) -> Verdict {
     let fields = braced(context.text, &context.whole)
         .and_then(|object| read_object(object, key_id))
         .or_else(|| {
-            yaml_block(context.text, context.whole.start).and_then(|b| read_yaml(&b, key_id))
+            yaml_block(context.text, context.whole.start)
+                .and_then(|b| read_yaml(&b))
+                .filter(|f| has_key_id(f, key_id))
         });
     match fields {
         Some(fields) => check_fields(&fields),
@@ -166,20 +168,25 @@ fn braced<'t>(text: &'t [u8], whole: &Range<usize>) -> Option<&'t [u8]> {
 /// (which also reads Python dicts), as an HCL object, or as JSON escaped one level.
 fn read_object(object: &[u8], key_id: &[u8]) -> Option<Fields> {
     let text = std::str::from_utf8(object).ok()?;
-    let is_key = |f: &Fields| f.get("private_key_id").map(String::as_bytes) == Some(key_id);
-    read_yaml(text, key_id)
+    let is_key = |f: &Fields| has_key_id(f, key_id);
+    read_yaml(text)
+        .filter(is_key)
         .or_else(|| {
             let tree = hcl::parse(&format!("key = {text}\n")).ok()?;
             let root = *tree.docs.first()?;
             Some(fields_of(&tree, tree.get(root, "key")?)).filter(is_key)
         })
-        .or_else(|| read_yaml(&unescape(text)?, key_id))
+        .or_else(|| read_yaml(&unescape(text)?).filter(is_key))
 }
 
-fn read_yaml(text: &str, key_id: &[u8]) -> Option<Fields> {
+/// Whether `fields` are those of the key whose id the rule matched.
+fn has_key_id(fields: &Fields, key_id: &[u8]) -> bool {
+    fields.get("private_key_id").map(String::as_bytes) == Some(key_id)
+}
+
+fn read_yaml(text: &str) -> Option<Fields> {
     let tree = yaml::parse(text).ok()?;
-    let fields = fields_of(&tree, *tree.docs.first()?);
-    (fields.get("private_key_id").map(String::as_bytes) == Some(key_id)).then_some(fields)
+    Some(fields_of(&tree, *tree.docs.first()?))
 }
 
 fn fields_of(tree: &Tree, map: u32) -> Fields {
