@@ -45,7 +45,7 @@ struct Slot {
     rule: usize,
     matcher: SecretMatcher,
     confidence: Confidence,
-    /// Built on first use for an anchored rule; `None` if it cannot be (the meta regex decides).
+    /// Built on first use; `None` if it cannot be (the regex then decides alone).
     probe: OnceLock<Option<Probe>>,
     /// Whether the regex runs anchored at the starts that its keyword hits allow (a few
     /// positions, or the start of the hit's line; see [`super::sites`]), rather than over
@@ -54,8 +54,8 @@ struct Slot {
 }
 
 /// A forward lazy DFA of a rule's pattern (see [`crate::rules::compile_probe`]) with a cache
-/// per thread. Most tried starts match nothing: the probe rejects them at a fraction of the cost
-/// of a meta regex search, and most rules never need their meta regex built at all.
+/// per thread. Most tried starts and windows match nothing: the probe rejects them at a fraction
+/// of the cost of a regex search, and most rules never need their regex built at all.
 struct Probe {
     dfa: hybrid::dfa::DFA,
     caches: Pool<hybrid::dfa::Cache, CacheFn>,
@@ -373,7 +373,7 @@ impl SecretEngine {
         mut emit: impl FnMut(Match),
     ) {
         // A pattern over the size limit is reported by the pack check; here it finds nothing.
-        let regex = || slot.matcher.regex.get().ok();
+        let regex = || slot.matcher.regex.get_nfa().ok();
         if slot.anchored {
             let probe = slot.probe();
             let mut cache = probe.map(|p| p.caches.get());
@@ -394,7 +394,13 @@ impl SecretEngine {
                         next = at;
                         continue;
                     }
-                    let input = Input::new(text).range(at..).anchored(Anchored::Yes);
+                    // A match is at most `max_len` long: a bounded span lets the backtracker
+                    // search it (look-around still sees the text beyond).
+                    let end = slot
+                        .matcher
+                        .max_len
+                        .map_or(text.len(), |max| text.len().min(at.saturating_add(max)));
+                    let input = Input::new(text).range(at..end).anchored(Anchored::Yes);
                     let maybe = match (probe, cache.as_mut()) {
                         (Some(p), Some(c)) => !matches!(
                             p.dfa.try_search_fwd(c, &input.clone().earliest(true)),
@@ -419,16 +425,28 @@ impl SecretEngine {
                 }
             }
         } else {
-            let Some(regex) = regex() else { return };
-            let mut caps = regex.create_captures();
+            // The probe, unanchored, tells whether anything can match in the rest of a window;
+            // most windows hold nothing, and the regex runs only on those that may.
+            let probe = slot.probe();
+            let mut cache = probe.map(|p| p.caches.get());
+            let mut caps: Option<Captures> = None;
             let hits: Vec<Range<usize>> = spans.iter().map(|(_, h)| h.clone()).collect();
             for window in windows(text, &hits, slot.matcher.max_len, slot.matcher.max_newlines) {
                 let mut input = Input::new(text).range(window);
-                while let Some(whole) = {
-                    regex.search_captures(&input, &mut caps);
-                    caps.get_match()
-                } {
-                    if let Some(found) = self.accept(slot, text, &caps) {
+                loop {
+                    if let (Some(p), Some(c)) = (probe, cache.as_mut())
+                        && matches!(
+                            p.dfa.try_search_fwd(c, &input.clone().earliest(true)),
+                            Ok(None)
+                        )
+                    {
+                        break;
+                    }
+                    let Some(regex) = regex() else { return };
+                    let caps = caps.get_or_insert_with(|| regex.create_captures());
+                    regex.search_captures(&input, caps);
+                    let Some(whole) = caps.get_match() else { break };
+                    if let Some(found) = self.accept(slot, text, caps) {
                         emit(found);
                     }
                     // Patterns hold a keyword, so a match is never empty.

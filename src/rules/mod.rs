@@ -156,6 +156,7 @@ pub enum OnInvalid {
 pub struct LazyRegex {
     pattern: String,
     cell: std::sync::OnceLock<Result<regex_automata::meta::Regex, String>>,
+    nfa: std::sync::OnceLock<Result<regex_automata::meta::Regex, String>>,
 }
 
 impl LazyRegex {
@@ -163,6 +164,7 @@ impl LazyRegex {
         LazyRegex {
             pattern,
             cell: std::sync::OnceLock::new(),
+            nfa: std::sync::OnceLock::new(),
         }
     }
 
@@ -176,6 +178,16 @@ impl LazyRegex {
     pub fn get(&self) -> Result<&regex_automata::meta::Regex, &str> {
         self.cell
             .get_or_init(|| compile::compile_meta(&self.pattern))
+            .as_ref()
+            .map_err(String::as_str)
+    }
+
+    /// The same regex without lazy or full DFAs (see [`compile::compile_meta_nfa`]): about a
+    /// third of the cost of [`Self::get`] to build and slower to search, for the scan engine,
+    /// which runs it only where a rule's probe saw a possible match.
+    pub fn get_nfa(&self) -> Result<&regex_automata::meta::Regex, &str> {
+        self.nfa
+            .get_or_init(|| compile::compile_meta_nfa(&self.pattern))
             .as_ref()
             .map_err(String::as_str)
     }
