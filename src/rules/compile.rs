@@ -98,7 +98,13 @@ fn load_file(file: &str, text: &str, check_now: bool) -> (Vec<Rule>, Vec<LoadErr
     let shared: Arc<str> = Arc::from(text);
     let mut rules = Vec::new();
     let mut errors = Vec::new();
-    match serde_saphyr::from_str::<RawFile>(text) {
+    // Rules carry no comments that we read; the built-in files are ours, so no budget either.
+    let mut options = serde_saphyr::Options::default();
+    options.emit_comments = false;
+    if !check_now {
+        options.budget = None;
+    }
+    match serde_saphyr::from_str_with_options::<RawFile>(text, options) {
         Ok(raw) => {
             for rule in raw.rules {
                 match compile_rule(file, &shared, rule, check_now) {
