@@ -371,7 +371,7 @@ add("intercom", "intercom-access-token", lambda: "dG9rO" + rnd(B62, 55) + "=", [
 add("onepassword", "onepassword-connect-token", lambda: jwt({"alg": "ES256", "kid": rnd(LO + DG, 26), "typ": "JWT"}, {"1password.com/auuid": rnd(UP + DG, 26), "1password.com/token": rnd(B64URL, 32), "1password.com/fts": ["vaultaccess"], "aud": ["com.1password.connect"], "iat": 1716239022, "iss": "com.1password.b5", "jti": rnd(LO + DG, 26), "sub": rnd(UP + DG, 26)}, 86), ["OP_CONNECT_TOKEN"], False)
 
 # Formats added for issue 3's audit of providers in common use in 2024-2026 (rules/secrets/
-# ai-platforms.yaml, dev-platforms.yaml, commerce.yaml, notifications.yaml).
+# ai-platforms.yaml, dev-platforms.yaml, commerce.yaml, notifications.yaml, saas-apps.yaml).
 add("openrouter", "openrouter-api-key", lambda: "sk-or-v1-" + hexs(64), ["OPENROUTER_API_KEY"])
 add("tavily", "tavily-api-key", lambda: "tvly-" + R.choice(["", "dev-", "prod-"]) + rnd(B62, 32), ["TAVILY_API_KEY"])
 add("langfuse", "langfuse-secret-key", lambda: "sk-lf-" + uid(), ["LANGFUSE_SECRET_KEY"])
@@ -426,6 +426,23 @@ add("resend", "resend-api-key", lambda: "re_" + rnd(B62, 8) + "_" + rnd(B62, 24)
 add("zapier", "zapier-webhook-url", lambda: "https://hooks.zapier.com/hooks/catch/" + rnd(DG, 8) + "/" + rnd(LO + DG, 6) + "/", ["ZAPIER_WEBHOOK_URL"])
 add("dingtalk", "dingtalk-robot-webhook-url", lambda: "https://oapi.dingtalk.com/robot/send?access_token=" + hexs(64), ["DINGTALK_WEBHOOK"])
 add("feishu", "feishu-lark-bot-webhook-url", lambda: "https://open." + R.choice(["feishu.cn", "larksuite.com"]) + "/open-apis/bot/v2/hook/" + uid(), ["FEISHU_WEBHOOK", "LARK_WEBHOOK_URL"])
+add("octopus", "octopus-deploy-api-key", lambda: "API-" + rnd(UP + DG, 27), ["OCTOPUS_API_KEY", "OCTOPUS_CLI_API_KEY"], False)
+add("upstash", "upstash-redis-rest-token", lambda: "A" + R.choice("XYZ") + rnd(B64URL, 62) + R.choice(["", "="]), ["UPSTASH_REDIS_REST_TOKEN"], False)
+add("browserstack", "browserstack-access-key", lambda: rnd(B62, 20), ["BROWSERSTACK_ACCESS_KEY", "BROWSERSTACK_KEY"], False)
+add("saucelabs", "saucelabs-access-key", uid, ["SAUCE_ACCESS_KEY"], False)
+add("rollbar", "rollbar-access-token", lambda: hexs(32), ["ROLLBAR_ACCESS_TOKEN", "ROLLBAR_POST_SERVER_ITEM_ACCESS_TOKEN"], False)
+add("opsgenie", "opsgenie-api-key", uid, ["OPSGENIE_API_KEY"], False)
+add("razorpay", "razorpay-key-secret", lambda: rnd(B62, 24), ["RAZORPAY_KEY_SECRET", "RAZORPAY_SECRET"], False)
+add("mollie", "mollie-api-key", lambda: R.choice(["live_", "test_"]) + rnd(B62, 30), ["MOLLIE_API_KEY"], False)
+add("binance", "binance-api-key", lambda: rnd(B62, 64), ["BINANCE_API_SECRET", "BINANCE_SECRET_KEY"], False)
+add("vonage", "vonage-api-secret", lambda: rnd(B62, 16), ["VONAGE_API_SECRET", "NEXMO_API_SECRET"], False)
+add("telnyx", "telnyx-api-key", lambda: "KEY" + rnd("0123456789ABCDEF", 32) + "_" + rnd(B62, 22), ["TELNYX_API_KEY"], False)
+add("clickup", "clickup-api-token", lambda: "pk_" + rnd(DG, 8) + "_" + rnd(UP + DG, 32), ["CLICKUP_API_TOKEN", "CLICKUP_TOKEN"], False)
+add("trello", "trello-api-token", lambda: R.choice(["ATTA" + hexs(64) + rnd("0123456789ABCDEF", 8), hexs(64)]), ["TRELLO_TOKEN", "TRELLO_API_TOKEN"], False)
+add("pipedrive", "pipedrive-api-token", lambda: hexs(40), ["PIPEDRIVE_API_TOKEN"], False)
+add("twitch", "twitch-client-secret", lambda: rnd(LO + DG, 30), ["TWITCH_CLIENT_SECRET"], False)
+add("spotify", "spotify-client-secret", lambda: hexs(32), ["SPOTIFY_CLIENT_SECRET"], False)
+add("klaviyo", "klaviyo-private-api-key", lambda: "pk_" + hexs(34), ["KLAVIYO_PRIVATE_API_KEY", "KLAVIYO_API_KEY"], False)
 
 GENERIC_NAMES = ["value", "x", "creds", "token", "key", "secret"]
 

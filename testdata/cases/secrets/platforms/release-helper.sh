@@ -30,6 +30,12 @@ export VULTR_API_KEY="IMWP6N2E78W198B2SR9K1OXNO2OPGQQG8IWM"  # expect: vultr-api
 export B2_APPLICATION_KEY="K005M7EwNbO4hQpy1c9e1yGUv1JPJk1"  # expect: backblaze-b2-application-key
 export CLOUDINARY_URL="cloudinary://586740970825472:WGGWVQQXAT4JLtIB0mCI12HdYrZ@acme-media"  # expect: cloudinary-url
 export CLOJARS_PASSWORD="CLOJARS_6c8fca41c4d83d8a6aa6b7e8c0996f19a193fb69993169b860e25e502f63"  # expect: clojars-deploy-token
+export OCTOPUS_API_KEY="API-8PMA4FEPY41PRPO6O82NA1ORLN4"  # expect: octopus-deploy-api-key
+export UPSTASH_REDIS_REST_TOKEN="AX06clHxo3KvkepRqqEfNecmt2OSw5fRDDQmXZ5SCz6q03IrA_IT1yEThyCdWADH"  # expect: upstash-redis-rest-token
+export BROWSERSTACK_ACCESS_KEY="sK7UCKUKQ50UAGOGCzmL"  # expect: browserstack-access-key
+export SAUCE_ACCESS_KEY="0b40b99e-77c8-4137-b401-c3b192c478df"  # expect: saucelabs-access-key
+export ROLLBAR_ACCESS_TOKEN="0684e08e542b8c8281e8350bc2cd18dc"  # expect: rollbar-access-token
+export OPSGENIE_API_KEY="6f125292-9c52-4728-adc9-92f07f5a92d6"  # expect: opsgenie-api-key
 
 # near misses
 export FLY_API_TOKEN="${FLY_API_TOKEN:?}"
