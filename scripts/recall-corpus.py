@@ -371,7 +371,8 @@ add("intercom", "intercom-access-token", lambda: "dG9rO" + rnd(B62, 55) + "=", [
 add("onepassword", "onepassword-connect-token", lambda: jwt({"alg": "ES256", "kid": rnd(LO + DG, 26), "typ": "JWT"}, {"1password.com/auuid": rnd(UP + DG, 26), "1password.com/token": rnd(B64URL, 32), "1password.com/fts": ["vaultaccess"], "aud": ["com.1password.connect"], "iat": 1716239022, "iss": "com.1password.b5", "jti": rnd(LO + DG, 26), "sub": rnd(UP + DG, 26)}, 86), ["OP_CONNECT_TOKEN"], False)
 
 # Formats added for issue 3's audit of providers in common use in 2024-2026 (rules/secrets/
-# ai-platforms.yaml, dev-platforms.yaml, commerce.yaml, notifications.yaml, saas-apps.yaml).
+# llm-platforms.yaml, dev-platforms.yaml, commerce.yaml, notifications.yaml, saas-apps.yaml,
+# orchestration.yaml).
 add("openrouter", "openrouter-api-key", lambda: "sk-or-v1-" + hexs(64), ["OPENROUTER_API_KEY"])
 add("tavily", "tavily-api-key", lambda: "tvly-" + R.choice(["", "dev-", "prod-"]) + rnd(B62, 32), ["TAVILY_API_KEY"])
 add("langfuse", "langfuse-secret-key", lambda: "sk-lf-" + uid(), ["LANGFUSE_SECRET_KEY"])
@@ -443,6 +444,12 @@ add("pipedrive", "pipedrive-api-token", lambda: hexs(40), ["PIPEDRIVE_API_TOKEN"
 add("twitch", "twitch-client-secret", lambda: rnd(LO + DG, 30), ["TWITCH_CLIENT_SECRET"], False)
 add("spotify", "spotify-client-secret", lambda: hexs(32), ["SPOTIFY_CLIENT_SECRET"], False)
 add("klaviyo", "klaviyo-private-api-key", lambda: "pk_" + hexs(34), ["KLAVIYO_PRIVATE_API_KEY", "KLAVIYO_API_KEY"], False)
+add("docker", "docker-swarm-join-token", lambda: "SWMTKN-1-" + rnd(LO + DG, 50) + "-" + rnd(LO + DG, 25), ["SWARM_JOIN_TOKEN", "SWARM_WORKER_TOKEN"])
+add("docker", "docker-swarm-unlock-key", lambda: "SWMKEY-1-" + rnd(B62 + "+/", 43), ["SWARM_UNLOCK_KEY"])
+add("cloudflare-tunnel", "cloudflare-tunnel-token", lambda: base64.b64encode(json.dumps({"a": hexs(32), "t": uid(), "s": base64.b64encode(bytes(R.getrandbits(8) for _ in range(32))).decode()}, separators=(",", ":")).encode()).decode(), ["TUNNEL_TOKEN", "CLOUDFLARE_TUNNEL_TOKEN"])
+add("consul", "consul-acl-token", uid, ["CONSUL_HTTP_TOKEN", "CONSUL_TOKEN"], False)
+add("nomad", "nomad-acl-token", uid, ["NOMAD_TOKEN"], False)
+add("rancher", "rancher-api-token", lambda: "token-" + rnd("bcdfghjklmnpqrstvwxz2456789", 5) + ":" + rnd("bcdfghjklmnpqrstvwxz2456789", 54), ["RANCHER_TOKEN", "RANCHER_API_TOKEN"], False)
 
 GENERIC_NAMES = ["value", "x", "creds", "token", "key", "secret"]
 
@@ -603,6 +610,10 @@ def sdk_cases(token_of):
         ("discord", ["discord-bot-token"], "discord-client-run", ".py", "import discord\n\nclient.run('@T@')\n", "M" + rnd(B62, 25) + "." + rnd(B64URL, 6) + "." + rnd(B64URL, 38)),
         ("jenkins", ["jenkins-api-token", "cli-password-argument"], "curl-jenkins", ".sh", "curl -X POST -u deploy:@T@ https://jenkins.acme.io/job/release/build\n", "11" + hexs(32)),
         ("postgres", ["postgres-uri-password"], "sqlalchemy-url", ".py", 'engine = create_engine("postgresql+psycopg2://app:@T@@db.acme.internal:5432/orders")\n', rnd(B62, 20)),
+        ("kubernetes", ["kubernetes-bootstrap-token"], "kubeadm-join", ".sh", "#!/bin/sh\nkubeadm join 10.0.0.10:6443 --token @T@ \\\n  --discovery-token-ca-cert-hash sha256:" + hexs(64) + "\n", rnd(LO + DG, 6) + "." + rnd(LO + DG, 16)),
+        ("docker", ["docker-swarm-join-token"], "swarm-join", ".sh", "docker swarm join --token @T@ 10.0.1.10:2377\n", "SWMTKN-1-" + rnd(LO + DG, 50) + "-" + rnd(LO + DG, 25)),
+        ("cloudflare-tunnel", ["cloudflare-tunnel-token"], "cloudflared-run", ".yaml", "services:\n  tunnel:\n    image: cloudflare/cloudflared:latest\n    command: tunnel --no-autoupdate run --token @T@\n", t("cloudflare-tunnel")),
+        ("rancher", ["rancher-api-token"], "rancher-login", ".sh", "rancher login https://rancher.acme.io --token @T@ --context c-m-4xk2p:p-8vz9q\n", "token-" + rnd("bcdfghjklmnpqrstvwxz2456789", 5) + ":" + rnd("bcdfghjklmnpqrstvwxz2456789", 54)),
         ("redis", ["redis-uri-password"], "redis-url", ".yaml", "cache:\n  url: redis://default:@T@@redis-12345.c1.us-east-1-2.ec2.cloud.redislabs.com:12345\n", rnd(B62, 32)),
     ]
 
