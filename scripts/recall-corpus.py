@@ -370,6 +370,87 @@ add("dropbox", "dropbox-long-lived-token", lambda: rnd(B64URL, 11) + "AAAAAAAAAA
 add("intercom", "intercom-access-token", lambda: "dG9rO" + rnd(B62, 55) + "=", ["INTERCOM_TOKEN"], False)
 add("onepassword", "onepassword-connect-token", lambda: jwt({"alg": "ES256", "kid": rnd(LO + DG, 26), "typ": "JWT"}, {"1password.com/auuid": rnd(UP + DG, 26), "1password.com/token": rnd(B64URL, 32), "1password.com/fts": ["vaultaccess"], "aud": ["com.1password.connect"], "iat": 1716239022, "iss": "com.1password.b5", "jti": rnd(LO + DG, 26), "sub": rnd(UP + DG, 26)}, 86), ["OP_CONNECT_TOKEN"], False)
 
+# Formats added for issue 3's audit of providers in common use in 2024-2026 (rules/secrets/
+# llm-platforms.yaml, dev-platforms.yaml, commerce.yaml, notifications.yaml, saas-apps.yaml,
+# orchestration.yaml).
+add("openrouter", "openrouter-api-key", lambda: "sk-or-v1-" + hexs(64), ["OPENROUTER_API_KEY"])
+add("tavily", "tavily-api-key", lambda: "tvly-" + R.choice(["", "dev-", "prod-"]) + rnd(B62, 32), ["TAVILY_API_KEY"])
+add("langfuse", "langfuse-secret-key", lambda: "sk-lf-" + uid(), ["LANGFUSE_SECRET_KEY"])
+add("cerebras", "cerebras-api-key", lambda: "csk-" + rnd(LO + DG, 48), ["CEREBRAS_API_KEY"])
+add("nvidia", "nvidia-api-key", lambda: "nvapi-" + rnd(B64URL, 64), ["NVIDIA_API_KEY", "NGC_API_KEY"])
+add("llamacloud", "llamacloud-api-key", lambda: "llx-" + rnd(B62, 48), ["LLAMA_CLOUD_API_KEY"])
+add("voyage", "voyage-api-key", lambda: "pa-" + rnd(B64URL, 43), ["VOYAGE_API_KEY"], False)
+add("fireworks", "fireworks-api-key", lambda: "fw_" + rnd(B62, 24), ["FIREWORKS_API_KEY"], False)
+add("e2b", "e2b-api-key", lambda: "e2b_" + hexs(40), ["E2B_API_KEY"], False)
+add("posthog", "posthog-personal-api-key", lambda: "phx_" + rnd(B62, 47), ["POSTHOG_PERSONAL_API_KEY"])
+add("flyio", "flyio-access-token", lambda: "FlyV1 fm2_lJPE" + rnd(B64, 400) + "==", ["FLY_API_TOKEN", "FLY_ACCESS_TOKEN"])
+add("flyio", "flyio-legacy-access-token", lambda: "fo1_" + rnd(B64URL, 43), ["FLY_API_TOKEN"])
+add("neon", "neon-api-key", lambda: "napi_" + rnd(LO + DG, 64), ["NEON_API_KEY"], False)
+add("render", "render-api-key", lambda: "rnd_" + rnd(B62, 32), ["RENDER_API_KEY"], False)
+add("postman", "postman-api-key", lambda: "PMAK-" + hexs(24) + "-" + hexs(34), ["POSTMAN_API_KEY"])
+add("prefect", "prefect-api-key", lambda: R.choice(["pnu_", "pnb_"]) + rnd(B62, 36), ["PREFECT_API_KEY"])
+add("dbt", "dbt-cloud-token", lambda: R.choice(["dbtc_", "dbtu_"]) + rnd(B64URL, 56), ["DBT_CLOUD_API_TOKEN", "DBT_CLOUD_SERVICE_TOKEN"])
+add("sourcegraph", "sourcegraph-access-token", lambda: "sgp_" + R.choice([hexs(16) + "_", "local_", ""]) + hexs(40), ["SRC_ACCESS_TOKEN"])
+add("tailscale", "tailscale-key", lambda: "tskey-" + R.choice(["auth", "api", "client"]) + "-k" + rnd(B62, 10) + "CNTRL-" + rnd(B62, 33), ["TS_AUTHKEY", "TAILSCALE_API_KEY", "TS_OAUTH_SECRET"])
+add("scalingo", "scalingo-api-token", lambda: "tk-us-" + rnd(B64URL, 48), ["SCALINGO_API_TOKEN"])
+add("infracost", "infracost-api-key", lambda: "ico-" + rnd(B62, 32), ["INFRACOST_API_KEY"])
+add("harness", "harness-api-token", lambda: R.choice(["pat.", "sat."]) + rnd(B64URL, 22) + "." + hexs(24) + "." + rnd(B62, 20), ["HARNESS_API_KEY", "HARNESS_PLATFORM_API_KEY"], False)
+add("launchdarkly", "launchdarkly-key", lambda: R.choice(["sdk-", "api-", "mob-"]) + uid(), ["LD_SDK_KEY", "LAUNCHDARKLY_SDK_KEY", "LAUNCHDARKLY_ACCESS_TOKEN"], False)
+add("deno", "deno-deploy-token", lambda: R.choice(["ddp_", "ddo_"]) + rnd(B62, 36), ["DENO_DEPLOY_TOKEN"])
+add("teamcity", "teamcity-access-token", lambda: "eyJ0eXAiOiAiVENWMiJ9." + rnd(B64URL, 36) + "." + rnd(B64URL, 48), ["TEAMCITY_TOKEN"])
+add("cypress", "cypress-record-key", uid, ["CYPRESS_RECORD_KEY"], False)
+add("snyk", "snyk-api-token", uid, ["SNYK_TOKEN", "SNYK_API_TOKEN"], False)
+add("railway", "railway-api-token", uid, ["RAILWAY_TOKEN", "RAILWAY_API_TOKEN"], False)
+add("ngrok", "ngrok-authtoken", lambda: R.choice("123") + rnd(B62, 26) + "_" + rnd(B62, 21), ["NGROK_AUTHTOKEN", "NGROK_API_KEY"], False)
+add("bitwarden", "bitwarden-secrets-manager-access-token", lambda: "0." + uid() + "." + rnd(B62, 30) + ":" + rnd(B64, 22) + "==", ["BWS_ACCESS_TOKEN"], False)
+add("readme", "readme-api-key", lambda: "rdme_" + rnd(LO + DG, 70), ["README_API_KEY"])
+add("axiom", "axiom-api-token", lambda: R.choice(["xaat-", "xapt-"]) + uid(), ["AXIOM_TOKEN"])
+add("hetzner", "hetzner-cloud-api-token", lambda: rnd(B62, 64), ["HCLOUD_TOKEN", "HETZNER_API_TOKEN"], False)
+add("vultr", "vultr-api-key", lambda: rnd(UP + DG, 36), ["VULTR_API_KEY"], False)
+add("backblaze", "backblaze-b2-application-key", lambda: "K00" + R.choice("0123456789") + rnd(B62, 27), ["B2_APPLICATION_KEY", "B2_APP_KEY"], False)
+add("cloudinary", "cloudinary-url", lambda: "cloudinary://" + rnd(DG, 15) + ":" + rnd(B64URL, 27) + "@acme-media", ["CLOUDINARY_URL"])
+add("clojars", "clojars-deploy-token", lambda: "CLOJARS_" + hexs(60), ["CLOJARS_PASSWORD", "CLOJARS_TOKEN"])
+add("flutterwave", "flutterwave-secret-key", lambda: "FLWSECK" + R.choice(["", "_TEST"]) + "-" + hexs(32) + "-X", ["FLW_SECRET_KEY", "FLUTTERWAVE_SECRET_KEY"])
+add("shippo", "shippo-api-token", lambda: "shippo_" + R.choice(["live", "test"]) + "_" + hexs(40), ["SHIPPO_API_TOKEN"])
+add("easypost", "easypost-api-key", lambda: R.choice(["EZAK", "EZTK"]) + rnd(B62, 54), ["EASYPOST_API_KEY"])
+add("plaid", "plaid-access-token", lambda: "access-" + R.choice(["production", "development", "sandbox"]) + "-" + uid(), ["PLAID_ACCESS_TOKEN"])
+add("duffel", "duffel-access-token", lambda: "duffel_" + R.choice(["live", "test"]) + "_" + rnd(B64URL, 43), ["DUFFEL_ACCESS_TOKEN"])
+add("paddle", "paddle-api-key", lambda: "pdl_" + R.choice(["live", "sdbx"]) + "_apikey_" + rnd(LO + DG, 26) + "_" + rnd(B62, 22) + "_" + rnd(B62, 3), ["PADDLE_API_KEY"])
+add("stytch", "stytch-secret", lambda: "secret-" + R.choice(["live", "test"]) + "-" + rnd(B64URL, 36), ["STYTCH_SECRET"])
+add("typeform", "typeform-personal-access-token", lambda: "tfp_" + rnd(B62, 44) + "_" + rnd(B62, 14), ["TYPEFORM_TOKEN"])
+add("frameio", "frameio-developer-token", lambda: "fio-u-" + rnd(B64URL, 64), ["FRAMEIO_TOKEN"])
+add("infura", "infura-api-key-url", lambda: "https://mainnet.infura.io/v3/" + hexs(32), ["ETH_RPC_URL", "INFURA_URL"])
+add("alchemy", "alchemy-api-key-url", lambda: "https://eth-mainnet.g.alchemy.com/v2/" + rnd(B64URL, 32), ["MAINNET_RPC_URL", "ALCHEMY_URL"])
+add("etherscan", "etherscan-api-key", lambda: rnd(UP + DG, 34), ["ETHERSCAN_API_KEY"], False)
+add("brevo", "brevo-api-key", lambda: R.choice(["xkeysib-", "xsmtpsib-"]) + hexs(64) + "-" + rnd(B62, 16), ["BREVO_API_KEY", "SENDINBLUE_API_KEY"])
+add("resend", "resend-api-key", lambda: "re_" + rnd(B62, 8) + "_" + rnd(B62, 24), ["RESEND_API_KEY"], False)
+add("zapier", "zapier-webhook-url", lambda: "https://hooks.zapier.com/hooks/catch/" + rnd(DG, 8) + "/" + rnd(LO + DG, 6) + "/", ["ZAPIER_WEBHOOK_URL"])
+add("dingtalk", "dingtalk-robot-webhook-url", lambda: "https://oapi.dingtalk.com/robot/send?access_token=" + hexs(64), ["DINGTALK_WEBHOOK"])
+add("feishu", "feishu-lark-bot-webhook-url", lambda: "https://open." + R.choice(["feishu.cn", "larksuite.com"]) + "/open-apis/bot/v2/hook/" + uid(), ["FEISHU_WEBHOOK", "LARK_WEBHOOK_URL"])
+add("octopus", "octopus-deploy-api-key", lambda: "API-" + rnd(UP + DG, 27), ["OCTOPUS_API_KEY", "OCTOPUS_CLI_API_KEY"], False)
+add("upstash", "upstash-redis-rest-token", lambda: "A" + R.choice("XYZ") + rnd(B64URL, 62) + R.choice(["", "="]), ["UPSTASH_REDIS_REST_TOKEN"], False)
+add("browserstack", "browserstack-access-key", lambda: rnd(B62, 20), ["BROWSERSTACK_ACCESS_KEY", "BROWSERSTACK_KEY"], False)
+add("saucelabs", "saucelabs-access-key", uid, ["SAUCE_ACCESS_KEY"], False)
+add("rollbar", "rollbar-access-token", lambda: hexs(32), ["ROLLBAR_ACCESS_TOKEN", "ROLLBAR_POST_SERVER_ITEM_ACCESS_TOKEN"], False)
+add("opsgenie", "opsgenie-api-key", uid, ["OPSGENIE_API_KEY"], False)
+add("razorpay", "razorpay-key-secret", lambda: rnd(B62, 24), ["RAZORPAY_KEY_SECRET", "RAZORPAY_SECRET"], False)
+add("mollie", "mollie-api-key", lambda: R.choice(["live_", "test_"]) + rnd(B62, 30), ["MOLLIE_API_KEY"], False)
+add("binance", "binance-api-key", lambda: rnd(B62, 64), ["BINANCE_API_SECRET", "BINANCE_SECRET_KEY"], False)
+add("vonage", "vonage-api-secret", lambda: rnd(B62, 16), ["VONAGE_API_SECRET", "NEXMO_API_SECRET"], False)
+add("telnyx", "telnyx-api-key", lambda: "KEY" + rnd("0123456789ABCDEF", 32) + "_" + rnd(B62, 22), ["TELNYX_API_KEY"], False)
+add("clickup", "clickup-api-token", lambda: "pk_" + rnd(DG, 8) + "_" + rnd(UP + DG, 32), ["CLICKUP_API_TOKEN", "CLICKUP_TOKEN"], False)
+add("trello", "trello-api-token", lambda: R.choice(["ATTA" + hexs(64) + rnd("0123456789ABCDEF", 8), hexs(64)]), ["TRELLO_TOKEN", "TRELLO_API_TOKEN"], False)
+add("pipedrive", "pipedrive-api-token", lambda: hexs(40), ["PIPEDRIVE_API_TOKEN"], False)
+add("twitch", "twitch-client-secret", lambda: rnd(LO + DG, 30), ["TWITCH_CLIENT_SECRET"], False)
+add("spotify", "spotify-client-secret", lambda: hexs(32), ["SPOTIFY_CLIENT_SECRET"], False)
+add("klaviyo", "klaviyo-private-api-key", lambda: "pk_" + hexs(34), ["KLAVIYO_PRIVATE_API_KEY", "KLAVIYO_API_KEY"], False)
+add("docker", "docker-swarm-join-token", lambda: "SWMTKN-1-" + rnd(LO + DG, 50) + "-" + rnd(LO + DG, 25), ["SWARM_JOIN_TOKEN", "SWARM_WORKER_TOKEN"])
+add("docker", "docker-swarm-unlock-key", lambda: "SWMKEY-1-" + rnd(B62 + "+/", 43), ["SWARM_UNLOCK_KEY"])
+add("cloudflare-tunnel", "cloudflare-tunnel-token", lambda: base64.b64encode(json.dumps({"a": hexs(32), "t": uid(), "s": base64.b64encode(bytes(R.getrandbits(8) for _ in range(32))).decode()}, separators=(",", ":")).encode()).decode(), ["TUNNEL_TOKEN", "CLOUDFLARE_TUNNEL_TOKEN"])
+add("consul", "consul-acl-token", uid, ["CONSUL_HTTP_TOKEN", "CONSUL_TOKEN"], False)
+add("nomad", "nomad-acl-token", uid, ["NOMAD_TOKEN"], False)
+add("rancher", "rancher-api-token", lambda: "token-" + rnd("bcdfghjklmnpqrstvwxz2456789", 5) + ":" + rnd("bcdfghjklmnpqrstvwxz2456789", 54), ["RANCHER_TOKEN", "RANCHER_API_TOKEN"], False)
+
 GENERIC_NAMES = ["value", "x", "creds", "token", "key", "secret"]
 
 # --- surroundings ----------------------------------------------------------------------------
@@ -529,6 +610,10 @@ def sdk_cases(token_of):
         ("discord", ["discord-bot-token"], "discord-client-run", ".py", "import discord\n\nclient.run('@T@')\n", "M" + rnd(B62, 25) + "." + rnd(B64URL, 6) + "." + rnd(B64URL, 38)),
         ("jenkins", ["jenkins-api-token", "cli-password-argument"], "curl-jenkins", ".sh", "curl -X POST -u deploy:@T@ https://jenkins.acme.io/job/release/build\n", "11" + hexs(32)),
         ("postgres", ["postgres-uri-password"], "sqlalchemy-url", ".py", 'engine = create_engine("postgresql+psycopg2://app:@T@@db.acme.internal:5432/orders")\n', rnd(B62, 20)),
+        ("kubernetes", ["kubernetes-bootstrap-token"], "kubeadm-join", ".sh", "#!/bin/sh\nkubeadm join 10.0.0.10:6443 --token @T@ \\\n  --discovery-token-ca-cert-hash sha256:" + hexs(64) + "\n", rnd(LO + DG, 6) + "." + rnd(LO + DG, 16)),
+        ("docker", ["docker-swarm-join-token"], "swarm-join", ".sh", "docker swarm join --token @T@ 10.0.1.10:2377\n", "SWMTKN-1-" + rnd(LO + DG, 50) + "-" + rnd(LO + DG, 25)),
+        ("cloudflare-tunnel", ["cloudflare-tunnel-token"], "cloudflared-run", ".yaml", "services:\n  tunnel:\n    image: cloudflare/cloudflared:latest\n    command: tunnel --no-autoupdate run --token @T@\n", t("cloudflare-tunnel")),
+        ("rancher", ["rancher-api-token"], "rancher-login", ".sh", "rancher login https://rancher.acme.io --token @T@ --context c-m-4xk2p:p-8vz9q\n", "token-" + rnd("bcdfghjklmnpqrstvwxz2456789", 5) + ":" + rnd("bcdfghjklmnpqrstvwxz2456789", 54)),
         ("redis", ["redis-uri-password"], "redis-url", ".yaml", "cache:\n  url: redis://default:@T@@redis-12345.c1.us-east-1-2.ec2.cloud.redislabs.com:12345\n", rnd(B62, 32)),
     ]
 
