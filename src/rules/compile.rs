@@ -619,8 +619,11 @@ fn parse_pattern(pattern: &str) -> Result<regex_syntax::hir::Hir, String> {
 }
 
 /// Repetitions allowing at least this many more repeats than their minimum lose their upper bound
-/// in [`compile_probe`] (narrower ones cost little to compile and keep the probe exact).
-const LOOSEN_SPREAD: u32 = 64;
+/// in [`compile_probe`] (narrower ones cost little to compile and keep the probe exact). Every
+/// counted repetition multiplies the lazy DFA states that a probe builds as it runs (`[^\n]{0,60}`
+/// tracks 60 positions): at 8 rather than 64, an all-rules scan of a quarter of the benchmark
+/// corpus ran 3% fewer instructions (1,352 M against 1,310 M) with the same findings.
+const LOOSEN_SPREAD: u32 = 8;
 
 /// `h` with every counted repetition of a wide spread (`{m,n}`, `n - m >= LOOSEN_SPREAD`) made
 /// open (`{m,}`): a pattern that matches everything `h` matches.
