@@ -82,25 +82,58 @@ fn main() {
     let mut files = Vec::new();
     collect(&rules, &mut files);
     files.sort();
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     let mut code = String::from(
-        "/// Built-in rule files: (path relative to `rules/`, contents).\npub static BUILTIN_RULE_FILES: &[(&str, &str)] = &[\n",
+        "/// Built-in rule files: (path relative to `rules/`, contents, the same as JSON with the line\n/// of each rule, when the file parses).\npub static BUILTIN_RULE_FILES: &[(&str, &str, BuiltinJson)] = &[\n",
     );
-    for file in &files {
+    for (i, file) in files.iter().enumerate() {
         println!("cargo::rerun-if-changed={}", file.display());
         let rel = file
             .strip_prefix(&rules)
             .expect("collected under rules/")
             .to_string_lossy()
             .replace('\\', "/");
+        let json = std::fs::read_to_string(file).ok().and_then(|t| as_json(&t));
+        let json = match json {
+            Some((json, lines)) => {
+                let path = out_dir.join(format!("rules-{i}.json"));
+                std::fs::write(&path, json).expect("OUT_DIR is writable");
+                format!(
+                    "Some((include_str!({:?}), &{lines:?}))",
+                    path.display().to_string()
+                )
+            }
+            None => "None".to_owned(),
+        };
         writeln!(
             code,
-            "    ({rel:?}, include_str!({:?})),",
+            "    ({rel:?}, include_str!({:?}), {json}),",
             file.display().to_string()
         )
         .expect("writing to a String");
     }
     code.push_str("];\n");
-    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
-        .join("builtin_rules.rs");
-    std::fs::write(out, code).expect("OUT_DIR is writable");
+    std::fs::write(out_dir.join("builtin_rules.rs"), code).expect("OUT_DIR is writable");
+}
+
+/// A rule file as JSON, and the line of each rule. The YAML parser costs about 140 instructions
+/// a byte and a JSON parser a tenth of that: the built-in pack loads on every run, and its YAML
+/// was the largest part of start-up. `None` when the file does not parse: the binary then reads
+/// the YAML, which reports the error with its position.
+fn as_json(text: &str) -> Option<(String, Vec<u32>)> {
+    let value: serde_json::Value = serde_saphyr::from_str(text).ok()?;
+    let spans: std::collections::BTreeMap<
+        String,
+        Vec<serde_saphyr::Spanned<serde::de::IgnoredAny>>,
+    > = serde_saphyr::from_str(text).ok()?;
+    let lines = spans
+        .get("rules")
+        .map(|rules| {
+            rules
+                .iter()
+                .map(|r| u32::try_from(r.referenced.line()).unwrap_or(0))
+                .collect()
+        })
+        .unwrap_or_default();
+    Some((serde_json::to_string(&value).ok()?, lines))
 }

@@ -98,6 +98,30 @@ fn load_file(file: &str, text: &str, check_now: bool) -> (Vec<Rule>, Vec<LoadErr
     let shared: Arc<str> = Arc::from(text);
     let mut rules = Vec::new();
     let mut errors = Vec::new();
+    // A built-in file loads from the JSON that the build wrote: the same values, read at a
+    // tenth of the cost. Positions are then unknown but for each rule's line; errors cannot
+    // happen (the tests load every built-in file both ways), and `rules check` reads the YAML.
+    if !check_now
+        && let Some((json, lines)) = super::builtin_json(file, text)
+        && let Ok(raw) = serde_json::from_str::<RawFile>(json)
+        && raw.rules.len() == lines.len()
+    {
+        for (rule, &line) in raw.rules.into_iter().zip(lines) {
+            match compile_rule(file, &shared, rule, line, check_now) {
+                Ok(rule) => rules.push(rule),
+                Err(mut errs) => errors.append(&mut errs),
+            }
+        }
+        return (rules, errors);
+    }
+    load_yaml(file, &shared, check_now)
+}
+
+/// [`load_file`] from the YAML text.
+fn load_yaml(file: &str, shared: &Arc<str>, check_now: bool) -> (Vec<Rule>, Vec<LoadError>) {
+    let text: &str = shared;
+    let mut rules = Vec::new();
+    let mut errors = Vec::new();
     // Rules carry no comments that we read; the built-in files are ours, so no budget either.
     let mut options = serde_saphyr::Options::default();
     options.emit_comments = false;
@@ -107,7 +131,8 @@ fn load_file(file: &str, text: &str, check_now: bool) -> (Vec<Rule>, Vec<LoadErr
     match serde_saphyr::from_str_with_options::<RawFile>(text, options) {
         Ok(raw) => {
             for rule in raw.rules {
-                match compile_rule(file, &shared, rule, check_now) {
+                let line = u32::try_from(rule.referenced.line()).unwrap_or(0);
+                match compile_rule(file, shared, rule, line, check_now) {
                     Ok(rule) => rules.push(rule),
                     Err(mut errs) => errors.append(&mut errs),
                 }
@@ -115,7 +140,7 @@ fn load_file(file: &str, text: &str, check_now: bool) -> (Vec<Rule>, Vec<LoadErr
         }
         Err(err) => {
             let loc = err.location().unwrap_or(Location::UNKNOWN);
-            errors.push(LoadError::at(file, &shared, loc, yaml_message(&err)));
+            errors.push(LoadError::at(file, shared, loc, yaml_message(&err)));
         }
     }
     (rules, errors)
@@ -153,6 +178,7 @@ fn compile_rule(
     file: &str,
     text: &Arc<str>,
     spanned: Spanned<RawRule>,
+    line: u32,
     check_now: bool,
 ) -> Result<Rule, Vec<LoadError>> {
     let raw = spanned.value;
@@ -299,7 +325,7 @@ fn compile_rule(
             negative_examples,
             origin: Origin {
                 file: file.to_owned(),
-                line: u32::try_from(spanned.referenced.line()).unwrap_or(0),
+                line,
             },
         }),
         _ => Err(errors),
@@ -995,6 +1021,44 @@ mod tests {
             !m.filters.allow.is_match(b"demo_x"),
             "a broken set allows nothing"
         );
+    }
+
+    #[test]
+    fn built_in_files_load_the_same_from_their_json_as_from_their_yaml() {
+        // Examples keep their positions only in the YAML (`rules check` reads that).
+        let without_example_places = |mut rules: Vec<Rule>| {
+            for r in &mut rules {
+                for e in r.examples.iter_mut().chain(&mut r.negative_examples) {
+                    (e.line, e.column) = (0, 0);
+                }
+            }
+            format!("{rules:?}")
+        };
+        let files = crate::rules::builtin_files();
+        assert!(files.len() > 20);
+        for (file, text) in &files {
+            assert!(
+                crate::rules::builtin_json(file, text).is_some(),
+                "{file}: the build wrote no JSON"
+            );
+            let (from_json, errors) = load_file(file, text, false);
+            assert!(errors.is_empty(), "{file}: {errors:?}");
+            let (from_yaml, errors) = load_yaml(file, &Arc::from(text.as_str()), false);
+            assert!(errors.is_empty(), "{file}: {errors:?}");
+            assert!(!from_json.is_empty(), "{file}");
+            // The JSON was read (its examples have no place), not the YAML as a fallback.
+            let places =
+                |rules: &[Rule]| rules.iter().flat_map(|r| &r.examples).any(|e| e.line > 0);
+            assert!(!places(&from_json) && places(&from_yaml), "{file}");
+            assert_eq!(
+                without_example_places(from_json),
+                without_example_places(from_yaml),
+                "{file}"
+            );
+        }
+        // A file that is not the built-in text is read as YAML.
+        let (file, text) = &files[0];
+        assert!(crate::rules::builtin_json(file, &format!("{text}\n")).is_none());
     }
 
     #[test]

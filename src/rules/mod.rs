@@ -13,6 +13,9 @@ use std::str::FromStr;
 pub use compile::{LoadError, load_files, load_files_with};
 pub(crate) use compile::{compile_probe, yaml_message};
 
+/// A built-in rule file as JSON, with the line of each rule (see `build.rs`).
+type BuiltinJson = Option<(&'static str, &'static [u32])>;
+
 include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
 
 /// How bad a finding is if it is real.
@@ -345,6 +348,16 @@ impl Pack {
 pub fn builtin_files() -> Vec<(String, String)> {
     BUILTIN_RULE_FILES
         .iter()
-        .map(|(name, text)| (format!("rules/{name}"), (*text).to_owned()))
+        .map(|(name, text, _)| (format!("rules/{name}"), (*text).to_owned()))
         .collect()
+}
+
+/// The JSON form of the built-in rule file `file` (as named by [`builtin_files`]) whose contents
+/// are `text`, with the line of each rule: the build script wrote it (see `build.rs`).
+pub(crate) fn builtin_json(file: &str, text: &str) -> BuiltinJson {
+    let name = file.strip_prefix("rules/")?;
+    BUILTIN_RULE_FILES
+        .iter()
+        .find(|(n, t, _)| *n == name && *t == text)
+        .and_then(|(_, _, json)| *json)
 }
