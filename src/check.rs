@@ -52,6 +52,11 @@ pub fn check_pack(pack: &Pack) -> Vec<Problem> {
                 continue;
             }
         };
+        // Built-in patterns are analysed on first use, not at load: check them here.
+        if let Err(e) = matcher.facts() {
+            problems.push(problem(rule.origin.line, 1, e.to_owned()));
+            continue;
+        }
         for (what, set) in [
             ("allow", &matcher.filters.allow),
             ("deny_match", &matcher.filters.deny_match),

@@ -15,7 +15,7 @@ use regex_automata::{Anchored, Input, hybrid};
 use super::keywords::Keywords;
 use super::validate::{self, ValidateOptions};
 use super::{decode, filter};
-use crate::rules::{Confidence, Matcher, OnInvalid, Pack, SecretMatcher};
+use crate::rules::{Confidence, Matcher, OnInvalid, Pack, PatternFacts, SecretMatcher};
 
 /// One secret found by one rule, before it becomes a finding.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,11 +47,67 @@ struct Slot {
     confidence: Confidence,
     /// Built on first use; `None` if it cannot be (the regex then decides alone).
     probe: OnceLock<Option<Probe>>,
+    /// How keyword hits start the rule, worked out when a keyword of the rule first occurs;
+    /// `None` when its pattern does not compile (a user rule file is checked at load and cannot
+    /// have one; the tests check the built-in pack).
+    plan: OnceLock<Option<Plan>>,
+}
+
+/// How a rule's keyword hits become places to search.
+#[derive(Debug)]
+struct Plan {
     /// Whether the regex runs anchored at the starts that its keyword hits allow (a few
     /// positions, or the start of the hit's line; see [`super::sites`]), rather than over
     /// windows around the hits.
     anchored: bool,
+    /// For each keyword of the rule, what its hits allow; `None` when no match needs the
+    /// keyword (its hits tell nothing).
+    triggers: Vec<Option<Trigger>>,
 }
+
+impl Plan {
+    fn new(facts: &PatternFacts) -> Plan {
+        let anchored = facts.sites.as_ref().is_some_and(|sites| {
+            sites
+                .iter()
+                .flatten()
+                .all(|s| s.line || s.max.is_some_and(|max| max - s.min <= MAX_SPREAD))
+        });
+        let triggers = match &facts.sites {
+            None => Vec::new(),
+            Some(sites) => sites
+                .iter()
+                .map(|site| {
+                    site.as_ref().map(|site| Trigger {
+                        exact: site.exact.clone(),
+                        min: site.min,
+                        max: site.max,
+                        line: site.line,
+                        before: site.before.clone().map(Before::new),
+                    })
+                })
+                .collect(),
+        };
+        Plan { anchored, triggers }
+    }
+
+    /// What the hits of the rule's keyword `k` allow; `None` when they tell nothing.
+    fn trigger(&self, k: usize) -> Option<&Trigger> {
+        if self.triggers.is_empty() {
+            return Some(&UNPLACED);
+        }
+        self.triggers[k].as_ref()
+    }
+}
+
+/// The trigger of every keyword of a rule whose pattern does not tell where its keywords sit.
+const UNPLACED: Trigger = Trigger {
+    exact: None,
+    min: 0,
+    max: None,
+    line: false,
+    before: None,
+};
 
 /// A forward lazy DFA of a rule's pattern (see [`crate::rules::compile_probe`]) with a cache
 /// per thread. Most tried starts and windows match nothing: the probe rejects them at a fraction
@@ -70,10 +126,22 @@ impl std::fmt::Debug for Probe {
 }
 
 impl Slot {
+    fn plan(&self) -> Option<&Plan> {
+        self.plan
+            .get_or_init(|| self.matcher.facts().ok().map(Plan::new))
+            .as_ref()
+    }
+
+    /// The pattern's facts; only called once [`Self::plan`] has found them.
+    fn facts(&self) -> Option<&PatternFacts> {
+        self.matcher.facts().ok()
+    }
+
     fn probe(&self) -> Option<&Probe> {
         self.probe
             .get_or_init(|| {
-                let dfa = crate::rules::compile_probe(self.matcher.regex.as_str()).ok()?;
+                let hir = self.matcher.regex.hir().ok()?;
+                let dfa = crate::rules::compile_probe(hir).ok()?;
                 let for_cache = dfa.clone();
                 let new_cache: CacheFn = Box::new(move || for_cache.create_cache());
                 Some(Probe {
@@ -85,10 +153,9 @@ impl Slot {
     }
 }
 
-/// One keyword of one rule.
+/// What the hits of one keyword of one rule allow.
 #[derive(Debug)]
 struct Trigger {
-    slot: u32,
     /// A hit counts only with exactly these bytes (the pattern spells the keyword in one case).
     exact: Option<Box<[u8]>>,
     /// Least and greatest distance from a match start to the keyword (anchored rules only).
@@ -145,8 +212,8 @@ impl Before {
 pub struct SecretEngine {
     slots: Vec<Slot>,
     keywords: Keywords,
-    /// For each keyword pattern, the rules it triggers.
-    triggers: Vec<Vec<Trigger>>,
+    /// For each keyword pattern, the rules it triggers: (slot, index of the keyword in the rule).
+    triggers: Vec<Vec<(u32, u32)>>,
     /// For each keyword pattern, whether it marks a document worth decoding (one pass finds
     /// both rule keywords and decoding markers).
     decode_marker: Vec<u8>,
@@ -161,44 +228,20 @@ impl SecretEngine {
     pub fn with_options(pack: &Pack, options: ValidateOptions) -> Self {
         let mut slots = Vec::new();
         let mut words: Vec<String> = Vec::new();
-        let mut triggers: Vec<Vec<Trigger>> = Vec::new();
+        let mut triggers: Vec<Vec<(u32, u32)>> = Vec::new();
+        let mut word_index: std::collections::HashMap<&str, usize> =
+            std::collections::HashMap::new();
         for (index, rule) in pack.rules.iter().enumerate() {
             let Matcher::Secret(m) = &rule.matcher else {
                 continue;
             };
             let slot = u32::try_from(slots.len()).expect("fewer than 2^32 rules");
-            let anchored = m.sites.as_ref().is_some_and(|sites| {
-                sites
-                    .iter()
-                    .flatten()
-                    .all(|s| s.line || s.max.is_some_and(|max| max - s.min <= MAX_SPREAD))
-            });
             for (i, k) in m.keywords.iter().enumerate() {
-                let trigger = match &m.sites {
-                    None => Trigger {
-                        slot,
-                        exact: None,
-                        min: 0,
-                        max: None,
-                        line: false,
-                        before: None,
-                    },
-                    Some(sites) => {
-                        // No match needs this keyword: its hits tell nothing.
-                        let Some(site) = &sites[i] else { continue };
-                        Trigger {
-                            slot,
-                            exact: site.exact.clone(),
-                            min: site.min,
-                            max: site.max,
-                            line: site.line,
-                            before: site.before.clone().map(Before::new),
-                        }
-                    }
-                };
-                if let Some(p) = words.iter().position(|w| w == k) {
+                let trigger = (slot, u32::try_from(i).expect("fewer than 2^32 keywords"));
+                if let Some(&p) = word_index.get(k.as_str()) {
                     triggers[p].push(trigger);
                 } else {
+                    word_index.insert(k, words.len());
                     words.push(k.clone());
                     triggers.push(vec![trigger]);
                 }
@@ -208,7 +251,7 @@ impl SecretEngine {
                 matcher: m.clone(),
                 confidence: rule.confidence,
                 probe: OnceLock::new(),
-                anchored,
+                plan: OnceLock::new(),
             });
         }
         let mut decode_marker = vec![0; words.len()];
@@ -242,26 +285,26 @@ impl SecretEngine {
             decode |= self.decode_marker[p];
             // The start of the hit's line, found once for all the rules that need it.
             let mut line_start = None;
-            for t in &self.triggers[p] {
+            for &(slot_index, k) in &self.triggers[p] {
+                let slot = &self.slots[slot_index as usize];
+                let Some(plan) = slot.plan() else { continue };
+                let Some(t) = plan.trigger(k as usize) else {
+                    continue;
+                };
                 if t.exact
                     .as_deref()
                     .is_some_and(|e| !same(e, &text[hit.clone()]))
                 {
                     continue;
                 }
-                let slot = &self.slots[t.slot as usize];
-                if !slot.anchored {
-                    out.push((t.slot, hit.clone()));
+                if !plan.anchored {
+                    out.push((slot_index, hit.clone()));
                     continue;
                 }
+                let prefix = slot.facts().and_then(|f| f.prefix.as_ref());
                 // A start the rule's prefix rejects is not handed on: frequent short keywords
                 // (`pat` in `path`) then cost no sorting and no probe.
-                let allows = |start: usize| {
-                    slot.matcher
-                        .prefix
-                        .as_ref()
-                        .is_none_or(|p| p.allows(text, start))
-                };
+                let allows = |start: usize| prefix.is_none_or(|p| p.allows(text, start));
                 let Some(last) = hit.start.checked_sub(t.min) else {
                     continue;
                 };
@@ -272,7 +315,7 @@ impl SecretEngine {
                             && text[start..hit.start].eq_ignore_ascii_case(b)
                             && allows(start)
                         {
-                            out.push((t.slot, start..start + 1));
+                            out.push((slot_index, start..start + 1));
                         }
                     }
                 } else if t.line {
@@ -280,10 +323,10 @@ impl SecretEngine {
                         memchr::memrchr(b'\n', &text[..hit.start]).map_or(0, |i| i + 1)
                     });
                     if (first..=last).contains(&start) && allows(start) {
-                        out.push((t.slot, start..start + 1));
+                        out.push((slot_index, start..start + 1));
                     }
                 } else if first < last || allows(first) {
-                    out.push((t.slot, first..last + 1));
+                    out.push((slot_index, first..last + 1));
                 }
             }
         });
@@ -374,7 +417,10 @@ impl SecretEngine {
     ) {
         // A pattern over the size limit is reported by the pack check; here it finds nothing.
         let regex = || slot.matcher.regex.get_nfa().ok();
-        if slot.anchored {
+        let (Some(plan), Some(facts)) = (slot.plan(), slot.facts()) else {
+            return;
+        };
+        if plan.anchored {
             let probe = slot.probe();
             let mut cache = probe.map(|p| p.caches.get());
             let mut caps: Option<Captures> = None;
@@ -384,8 +430,7 @@ impl SecretEngine {
             for (_, starts) in spans {
                 let mut at = starts.start.max(next);
                 while at < starts.end {
-                    if slot
-                        .matcher
+                    if facts
                         .prefix
                         .as_ref()
                         .is_some_and(|pre| !pre.allows(text, at))
@@ -396,8 +441,7 @@ impl SecretEngine {
                     }
                     // A match is at most `max_len` long: a bounded span lets the backtracker
                     // search it (look-around still sees the text beyond).
-                    let end = slot
-                        .matcher
+                    let end = facts
                         .max_len
                         .map_or(text.len(), |max| text.len().min(at.saturating_add(max)));
                     let input = Input::new(text).range(at..end).anchored(Anchored::Yes);
@@ -431,7 +475,7 @@ impl SecretEngine {
             let mut cache = probe.map(|p| p.caches.get());
             let mut caps: Option<Captures> = None;
             let hits: Vec<Range<usize>> = spans.iter().map(|(_, h)| h.clone()).collect();
-            for window in windows(text, &hits, slot.matcher.max_len, slot.matcher.max_newlines) {
+            for window in windows(text, &hits, facts.max_len, facts.max_newlines) {
                 let mut input = Input::new(text).range(window);
                 loop {
                     if let (Some(p), Some(c)) = (probe, cache.as_mut())
@@ -462,7 +506,7 @@ impl SecretEngine {
         let m = &slot.matcher;
         let (whole, secret) = (
             caps.get_match()?.range(),
-            caps.get_group(m.secret_group)?.range(),
+            caps.get_group(slot.facts()?.secret_group)?.range(),
         );
         let secret_bytes = &text[secret.clone()];
         if !filter::passes(&m.filters, secret_bytes)

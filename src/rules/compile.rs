@@ -572,7 +572,12 @@ fn is_owasp_nhi(tag: &str) -> bool {
 /// `(?i)` over ASCII only) the automata are far smaller and faster; a pattern that needs Unicode
 /// opts in with `(?u)`.
 pub(super) fn compile_meta(pattern: &str) -> Result<regex_automata::meta::Regex, String> {
-    build_meta(pattern, regex_automata::meta::Config::new())
+    use regex_automata::{meta, util::syntax};
+    meta::Regex::builder()
+        .syntax(syntax::Config::new().unicode(false).utf8(false))
+        .configure(meta_config())
+        .build(pattern)
+        .map_err(|e| e.to_string())
 }
 
 /// [`compile_meta`] without the lazy and full DFAs, hence without the reverse automaton that
@@ -581,27 +586,20 @@ pub(super) fn compile_meta(pattern: &str) -> Result<regex_automata::meta::Regex,
 /// scan engine: a rule's probe (see [`compile_probe`]) first tells whether a match can start at
 /// a place or lie in a window, and that is rare. Measured on a quarter of the benchmark corpus
 /// with every secret rule: 1,438 M instructions before, 1,324 M after (docs/benchmarks.md).
-pub(super) fn compile_meta_nfa(pattern: &str) -> Result<regex_automata::meta::Regex, String> {
-    build_meta(
-        pattern,
-        regex_automata::meta::Config::new().hybrid(false).dfa(false),
-    )
+pub(super) fn compile_meta_nfa(
+    hir: &regex_syntax::hir::Hir,
+) -> Result<regex_automata::meta::Regex, String> {
+    regex_automata::meta::Regex::builder()
+        .configure(meta_config().hybrid(false).dfa(false))
+        .build_from_hir(hir)
+        .map_err(|e| e.to_string())
 }
 
-fn build_meta(
-    pattern: &str,
-    config: regex_automata::meta::Config,
-) -> Result<regex_automata::meta::Regex, String> {
-    use regex_automata::{meta, util::syntax};
-    meta::Regex::builder()
-        .syntax(syntax::Config::new().unicode(false).utf8(false))
-        .configure(
-            config
-                .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
-                .hybrid_cache_capacity(2 * REGEX_SIZE_LIMIT),
-        )
-        .build(pattern)
-        .map_err(|e| e.to_string())
+/// The size limits of every rule regex.
+fn meta_config() -> regex_automata::meta::Config {
+    regex_automata::meta::Config::new()
+        .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
+        .hybrid_cache_capacity(2 * REGEX_SIZE_LIMIT)
 }
 
 /// A forward lazy DFA of a rule's pattern, with the syntax settings of [`compile_meta`] and
@@ -613,16 +611,17 @@ fn build_meta(
 /// one, so a "no" stays a no, and a "maybe" is settled by the rule's own regex; a counted
 /// repetition compiles one automaton state per allowed repeat, and the wide ones were most of
 /// the cost of building the probes of the built-in pack.
-pub(crate) fn compile_probe(pattern: &str) -> Result<regex_automata::hybrid::dfa::DFA, String> {
+pub(crate) fn compile_probe(
+    hir: &regex_syntax::hir::Hir,
+) -> Result<regex_automata::hybrid::dfa::DFA, String> {
     use regex_automata::{MatchKind, hybrid::dfa, nfa::thompson};
-    let hir = parse_pattern(pattern)?;
     let nfa = thompson::Compiler::new()
         .configure(
             thompson::Config::new()
                 .which_captures(thompson::WhichCaptures::None)
                 .nfa_size_limit(Some(REGEX_SIZE_LIMIT)),
         )
-        .build_from_hir(&loosen(&hir))
+        .build_from_hir(&loosen(hir))
         .map_err(|e| e.to_string())?;
     dfa::DFA::builder()
         .configure(
@@ -635,7 +634,7 @@ pub(crate) fn compile_probe(pattern: &str) -> Result<regex_automata::hybrid::dfa
 }
 
 /// A rule pattern's syntax tree, with the syntax settings of [`compile_meta`].
-fn parse_pattern(pattern: &str) -> Result<regex_syntax::hir::Hir, String> {
+pub(super) fn parse_pattern(pattern: &str) -> Result<regex_syntax::hir::Hir, String> {
     regex_syntax::ParserBuilder::new()
         .unicode(false)
         .utf8(false)
@@ -736,18 +735,37 @@ fn compile_secret(
             format!("rule `{id}`: keywords must be at least 2 characters long"),
         ));
     }
-    let hir = match parse_pattern(&pattern.value) {
-        Ok(h) => h,
-        Err(e) => {
-            errors.push(err(
-                pattern.referenced,
-                format!("rule `{id}`: pattern does not compile: {e}"),
-            ));
-            return None;
-        }
+    let regex = std::sync::Arc::new(super::LazyRegex::new(pattern.value.clone()));
+    let filters = Filters {
+        words: raw.generic,
+        ..compile_filters(id, raw.filters.as_ref(), check_now, err, errors)
     };
+    let keywords: Vec<String> = keywords.iter().map(|k| k.to_ascii_lowercase()).collect();
+    let matcher = SecretMatcher {
+        keywords,
+        regex,
+        facts: std::sync::Arc::default(),
+        filters,
+        generic: raw.generic,
+        validator: raw.validate,
+        on_invalid: raw.on_invalid.unwrap_or_default(),
+    };
+    // Built-in patterns are parsed when a keyword of theirs first occurs (tests check them all).
+    if check_now && let Err(e) = matcher.facts() {
+        errors.push(err(pattern.referenced, format!("rule `{id}`: {e}")));
+        return None;
+    }
+    Some(Matcher::Secret(matcher))
+}
+
+/// What a secret rule's pattern (`hir`, with keywords `keywords`) tells of its matches, or why
+/// the rule cannot use it (no capture group for the secret).
+pub(super) fn pattern_facts(
+    hir: &regex_syntax::hir::Hir,
+    keywords: &[String],
+) -> Result<super::PatternFacts, String> {
     let mut groups = Vec::new();
-    capture_groups(&hir, &mut groups);
+    capture_groups(hir, &mut groups);
     let secret_group = match (
         groups.len(),
         groups
@@ -757,33 +775,18 @@ fn compile_secret(
         (_, Some((i, _))) => *i as usize,
         (1, None) => groups[0].0 as usize,
         (n, None) => {
-            errors.push(err(
-                pattern.referenced,
-                format!("rule `{id}`: pattern has {n} capture groups; it needs exactly one, or one named `secret`"),
+            return Err(format!(
+                "pattern has {n} capture groups; it needs exactly one, or one named `secret`"
             ));
-            return None;
         }
     };
-    let max_len = hir.properties().maximum_len();
-    let regex = std::sync::Arc::new(super::LazyRegex::new(pattern.value.clone()));
-    let filters = Filters {
-        words: raw.generic,
-        ..compile_filters(id, raw.filters.as_ref(), check_now, err, errors)
-    };
-    let keywords: Vec<String> = keywords.iter().map(|k| k.to_ascii_lowercase()).collect();
-    Some(Matcher::Secret(SecretMatcher {
-        sites: crate::engine::sites::keyword_sites(&hir, &keywords),
-        max_newlines: crate::engine::sites::max_newlines(&hir),
-        prefix: crate::engine::sites::prefix(&hir),
-        keywords,
-        regex,
-        max_len,
+    Ok(super::PatternFacts {
+        sites: crate::engine::sites::keyword_sites(hir, keywords),
+        prefix: crate::engine::sites::prefix(hir),
+        max_newlines: crate::engine::sites::max_newlines(hir),
+        max_len: hir.properties().maximum_len(),
         secret_group,
-        filters,
-        generic: raw.generic,
-        validator: raw.validate,
-        on_invalid: raw.on_invalid.unwrap_or_default(),
-    }))
+    })
 }
 
 fn compile_filters(
@@ -1072,7 +1075,7 @@ mod tests {
     fn probes_open_wide_repetitions_and_keep_narrow_ones() {
         use regex_automata::{Anchored, Input};
         let pattern = r"\b(tok_[a-z]{3}[0-9]{4,2000})\b";
-        let probe = compile_probe(pattern).expect("probe");
+        let probe = compile_probe(&parse_pattern(pattern).expect("hir")).expect("probe");
         let regex = compile_meta(pattern).expect("regex");
         let mut cache = probe.create_cache();
         let starts_here = |text: &str, cache: &mut regex_automata::hybrid::dfa::Cache| {

@@ -153,11 +153,15 @@ pub enum OnInvalid {
 }
 
 /// A rule pattern compiled on first use. Most scans trigger few rules, and compiling every
-/// pattern up front dominated the start-up of small scans (the pre-commit case). Syntax and
-/// capture groups are checked when the pack loads; `rules check` compiles every pattern.
+/// pattern up front dominated the start-up of small scans (the pre-commit case). User rule files
+/// have syntax and capture groups checked when the pack loads; built-in ones are parsed only when
+/// a keyword of theirs occurs (their syntax is checked by the tests); `rules check` compiles every
+/// pattern.
 #[derive(Debug)]
 pub struct LazyRegex {
     pattern: String,
+    /// The syntax tree, parsed once for the facts, the probe and the regex of the scan engine.
+    hir: std::sync::OnceLock<Result<regex_syntax::hir::Hir, String>>,
     cell: std::sync::OnceLock<Result<regex_automata::meta::Regex, String>>,
     nfa: std::sync::OnceLock<Result<regex_automata::meta::Regex, String>>,
 }
@@ -166,6 +170,7 @@ impl LazyRegex {
     pub(crate) fn new(pattern: String) -> Self {
         LazyRegex {
             pattern,
+            hir: std::sync::OnceLock::new(),
             cell: std::sync::OnceLock::new(),
             nfa: std::sync::OnceLock::new(),
         }
@@ -173,6 +178,14 @@ impl LazyRegex {
 
     pub fn as_str(&self) -> &str {
         &self.pattern
+    }
+
+    /// The pattern's syntax tree, or why it does not parse.
+    pub fn hir(&self) -> Result<&regex_syntax::hir::Hir, &str> {
+        self.hir
+            .get_or_init(|| compile::parse_pattern(&self.pattern))
+            .as_ref()
+            .map_err(String::as_str)
     }
 
     /// The compiled regex, or why it cannot be built (a size limit: syntax was checked at load).
@@ -190,7 +203,11 @@ impl LazyRegex {
     /// which runs it only where a rule's probe saw a possible match.
     pub fn get_nfa(&self) -> Result<&regex_automata::meta::Regex, &str> {
         self.nfa
-            .get_or_init(|| compile::compile_meta_nfa(&self.pattern))
+            .get_or_init(|| {
+                self.hir()
+                    .map_err(str::to_owned)
+                    .and_then(compile::compile_meta_nfa)
+            })
             .as_ref()
             .map_err(String::as_str)
     }
@@ -236,6 +253,40 @@ impl PatternSet {
 pub struct SecretMatcher {
     /// Lower-case; matched in any case.
     pub keywords: Vec<String>,
+    /// Shared, so every copy of the rule compiles it at most once.
+    pub regex: std::sync::Arc<LazyRegex>,
+    /// What the pattern tells of its matches, worked out on first use (see [`Self::facts`]).
+    pub facts: std::sync::Arc<std::sync::OnceLock<Result<PatternFacts, String>>>,
+    pub filters: Filters,
+    /// A generic rule loses to any specific rule reporting an overlapping secret.
+    pub generic: bool,
+    /// An offline check of the secret's structure; a pass raises confidence to high.
+    pub validator: Option<crate::engine::validate::Validator>,
+    pub on_invalid: OnInvalid,
+}
+
+impl SecretMatcher {
+    /// What the pattern tells of its matches, or why it cannot: worked out from the syntax tree
+    /// the first time a keyword of the rule occurs. Parsing every built-in pattern and locating
+    /// its keywords at load was a third of the extra cost of a scan with every rule over one with
+    /// the first 60, and most rules never wake on a given repository.
+    pub fn facts(&self) -> Result<&PatternFacts, &str> {
+        self.facts
+            .get_or_init(|| {
+                let hir = self
+                    .regex
+                    .hir()
+                    .map_err(|e| format!("pattern does not compile: {e}"))?;
+                compile::pattern_facts(hir, &self.keywords)
+            })
+            .as_ref()
+            .map_err(String::as_str)
+    }
+}
+
+/// What a secret rule's pattern tells of its matches.
+#[derive(Debug)]
+pub struct PatternFacts {
     /// Where each keyword sits in the matches, when the pattern tells (see
     /// [`crate::engine::sites`]).
     pub sites: Option<Vec<Option<crate::engine::sites::Site>>>,
@@ -244,19 +295,11 @@ pub struct SecretMatcher {
     /// The most newlines a match can hold; `None` when unbounded. A match lies within this many
     /// lines around a keyword hit.
     pub max_newlines: Option<usize>,
-    /// Shared, so every copy of the rule compiles it at most once.
-    pub regex: std::sync::Arc<LazyRegex>,
     /// The longest text the pattern can match; `None` when unbounded. A match contains a keyword,
     /// so it lies within this distance of a keyword hit and the regex runs only there.
     pub max_len: Option<usize>,
     /// Index of the capture group that holds the secret.
     pub secret_group: usize,
-    pub filters: Filters,
-    /// A generic rule loses to any specific rule reporting an overlapping secret.
-    pub generic: bool,
-    /// An offline check of the secret's structure; a pass raises confidence to high.
-    pub validator: Option<crate::engine::validate::Validator>,
-    pub on_invalid: OnInvalid,
 }
 
 /// How a rule finds things: a pattern over text, or a policy over a parsed document.
