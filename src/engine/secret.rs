@@ -60,9 +60,6 @@ struct Plan {
     /// positions, or the start of the hit's line; see [`super::sites`]), rather than over
     /// windows around the hits.
     anchored: bool,
-    /// For each keyword of the rule, what its hits allow; `None` when no match needs the
-    /// keyword (its hits tell nothing).
-    triggers: Vec<Option<Trigger>>,
 }
 
 impl Plan {
@@ -73,41 +70,78 @@ impl Plan {
                 .flatten()
                 .all(|s| s.line || s.max.is_some_and(|max| max - s.min <= MAX_SPREAD))
         });
-        let triggers = match &facts.sites {
-            None => Vec::new(),
-            Some(sites) => sites
-                .iter()
-                .map(|site| {
-                    site.as_ref().map(|site| Trigger {
+        Plan { anchored }
+    }
+}
+
+/// What the hits of one keyword (pattern of the keyword automaton) ask of the rules it belongs
+/// to, built on the keyword's first hit. Everything a hit needs is here, in one place: a keyword
+/// like `ac` (`twilio-account-credentials`, exact case `AC`) has hundreds of thousands of hits in
+/// a large tree, nearly all of them dropped by a comparison or two.
+#[derive(Debug)]
+struct KeywordPlan {
+    /// The bytes every rule of the keyword requires at the hit, when they all require the same
+    /// (checked once for all of them).
+    exact: Option<Box<[u8]>>,
+    triggers: Box<[Trigger]>,
+}
+
+impl KeywordPlan {
+    /// The plan of the rules' keywords `uses` ((slot, index of the keyword in the rule)).
+    fn new(slots: &[Slot], uses: &[(u32, u32)]) -> KeywordPlan {
+        let mut triggers = Vec::with_capacity(uses.len());
+        for &(slot, k) in uses {
+            let rule = &slots[slot as usize];
+            let (Some(plan), Some(facts)) = (rule.plan(), rule.facts()) else {
+                continue;
+            };
+            let trigger = match &facts.sites {
+                None => Trigger {
+                    slot,
+                    anchored: plan.anchored,
+                    exact: None,
+                    min: 0,
+                    max: None,
+                    line: false,
+                    before: None,
+                    prefix: None,
+                },
+                // No match needs this keyword: its hits tell nothing.
+                Some(sites) => {
+                    let Some(site) = &sites[k as usize] else {
+                        continue;
+                    };
+                    Trigger {
+                        slot,
+                        anchored: plan.anchored,
                         exact: site.exact.clone(),
                         min: site.min,
                         max: site.max,
                         line: site.line,
                         before: site.before.clone().map(Before::new),
-                    })
-                })
-                .collect(),
-        };
-        Plan { anchored, triggers }
-    }
-
-    /// What the hits of the rule's keyword `k` allow; `None` when they tell nothing.
-    fn trigger(&self, k: usize) -> Option<&Trigger> {
-        if self.triggers.is_empty() {
-            return Some(&UNPLACED);
+                        prefix: facts.prefix.clone().filter(|_| plan.anchored),
+                    }
+                }
+            };
+            triggers.push(trigger);
         }
-        self.triggers[k].as_ref()
+        let exact = match triggers.split_first() {
+            Some((first, rest)) if rest.iter().all(|t| t.exact == first.exact) => {
+                first.exact.clone()
+            }
+            _ => None,
+        };
+        if exact.is_some() {
+            for t in &mut triggers {
+                t.exact = None;
+            }
+        }
+        KeywordPlan {
+            exact,
+            triggers: triggers.into_boxed_slice(),
+        }
     }
 }
-
-/// The trigger of every keyword of a rule whose pattern does not tell where its keywords sit.
-const UNPLACED: Trigger = Trigger {
-    exact: None,
-    min: 0,
-    max: None,
-    line: false,
-    before: None,
-};
 
 /// A forward lazy DFA of a rule's pattern (see [`crate::rules::compile_probe`]) with a cache
 /// per thread. Most tried starts and windows match nothing: the probe rejects them at a fraction
@@ -156,6 +190,11 @@ impl Slot {
 /// What the hits of one keyword of one rule allow.
 #[derive(Debug)]
 struct Trigger {
+    slot: u32,
+    /// Whether the rule runs anchored (see [`Plan::anchored`]).
+    anchored: bool,
+    /// What every match looks like at its start (anchored rules only).
+    prefix: Option<super::sites::Prefix>,
     /// A hit counts only with exactly these bytes (the pattern spells the keyword in one case).
     exact: Option<Box<[u8]>>,
     /// Least and greatest distance from a match start to the keyword (anchored rules only).
@@ -214,6 +253,8 @@ pub struct SecretEngine {
     keywords: Keywords,
     /// For each keyword pattern, the rules it triggers: (slot, index of the keyword in the rule).
     triggers: Vec<Vec<(u32, u32)>>,
+    /// For each keyword pattern, what its hits ask, built on its first hit.
+    plans: Box<[OnceLock<KeywordPlan>]>,
     /// For each keyword pattern, whether it marks a document worth decoding (one pass finds
     /// both rule keywords and decoding markers).
     decode_marker: Vec<u8>,
@@ -266,6 +307,7 @@ impl SecretEngine {
         }
         let keywords = Keywords::new(&words);
         SecretEngine {
+            plans: words.iter().map(|_| OnceLock::new()).collect(),
             slots,
             keywords,
             triggers,
@@ -283,28 +325,31 @@ impl SecretEngine {
         let mut decode = 0;
         self.keywords.find_all(text, |p, hit| {
             decode |= self.decode_marker[p];
+            let plan =
+                self.plans[p].get_or_init(|| KeywordPlan::new(&self.slots, &self.triggers[p]));
+            if plan
+                .exact
+                .as_deref()
+                .is_some_and(|e| !same(e, &text[hit.clone()]))
+            {
+                return;
+            }
             // The start of the hit's line, found once for all the rules that need it.
             let mut line_start = None;
-            for &(slot_index, k) in &self.triggers[p] {
-                let slot = &self.slots[slot_index as usize];
-                let Some(plan) = slot.plan() else { continue };
-                let Some(t) = plan.trigger(k as usize) else {
-                    continue;
-                };
+            for t in &plan.triggers {
                 if t.exact
                     .as_deref()
                     .is_some_and(|e| !same(e, &text[hit.clone()]))
                 {
                     continue;
                 }
-                if !plan.anchored {
-                    out.push((slot_index, hit.clone()));
+                if !t.anchored {
+                    out.push((t.slot, hit.clone()));
                     continue;
                 }
-                let prefix = slot.facts().and_then(|f| f.prefix.as_ref());
                 // A start the rule's prefix rejects is not handed on: frequent short keywords
                 // (`pat` in `path`) then cost no sorting and no probe.
-                let allows = |start: usize| prefix.is_none_or(|p| p.allows(text, start));
+                let allows = |start: usize| t.prefix.as_ref().is_none_or(|p| p.allows(text, start));
                 let Some(last) = hit.start.checked_sub(t.min) else {
                     continue;
                 };
@@ -315,7 +360,7 @@ impl SecretEngine {
                             && text[start..hit.start].eq_ignore_ascii_case(b)
                             && allows(start)
                         {
-                            out.push((slot_index, start..start + 1));
+                            out.push((t.slot, start..start + 1));
                         }
                     }
                 } else if t.line {
@@ -323,10 +368,10 @@ impl SecretEngine {
                         memchr::memrchr(b'\n', &text[..hit.start]).map_or(0, |i| i + 1)
                     });
                     if (first..=last).contains(&start) && allows(start) {
-                        out.push((slot_index, start..start + 1));
+                        out.push((t.slot, start..start + 1));
                     }
                 } else if first < last || allows(first) {
-                    out.push((slot_index, first..last + 1));
+                    out.push((t.slot, first..last + 1));
                 }
             }
         });
