@@ -415,7 +415,7 @@ pub struct StructuralMatcher {
     /// Narrows the reported span to the first match of this regex in the node's value (the
     /// `${{ toJSON(secrets) }}` inside a longer `run:` script), found in the decoded value and
     /// mapped back to the source (see [`narrow`]).
-    pub at_match: Option<regex::bytes::Regex>,
+    pub at_match: Option<crate::rules::LazyBytesRegex>,
     pub message: Template,
 }
 
@@ -669,7 +669,8 @@ pub fn evaluate(
                         .map_or(node, |t| *t.chain.last().expect("non-empty"));
                 let span = tree.report_span(target);
                 let mut span = span.start as usize..span.end as usize;
-                if let Some(re) = &m.at_match {
+                // Built-in patterns compile (the tests load the pack with every check on).
+                if let Some(Ok(re)) = m.at_match.as_ref().map(crate::rules::LazyBytesRegex::get) {
                     span = narrow(re, text, tree, target, span);
                 }
                 out.push(PolicyMatch {
@@ -946,7 +947,9 @@ mod tests {
     fn at_match_finds_the_match_in_the_decoded_value() {
         let text = "jobs:\n  a:\n    env:\n      ALL: \"${{ \\u0074oJSON(secrets) }}\"\n      B: >-\n        x ${{ toJSON(\n        secrets) }}\n      C: no match here\n";
         let mut m = matcher("jobs.*.env.*", "true", &[], "{{ key }}");
-        m.at_match = Some(regex::bytes::Regex::new(r"toJSON\(\s*secrets\)").expect("re"));
+        m.at_match = Some(crate::rules::LazyBytesRegex::new(
+            r"toJSON\(\s*secrets\)".to_owned(),
+        ));
         let (found, errors) = run_on(text, &m);
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(

@@ -464,19 +464,18 @@ fn compile_structural(
         }
         Arc::new(cel)
     });
-    let at_match = match &raw.at_match {
-        Some(re) => match regex::bytes::Regex::new(&re.value) {
-            Ok(r) => Some(r),
-            Err(e) => {
-                errors.push(err(
-                    re.referenced,
-                    format!("rule `{id}`: `at_match` does not compile: {e}"),
-                ));
-                None
-            }
-        },
-        None => None,
-    };
+    // Compiled on first use, except in user rule files (errors at load, with positions).
+    let at_match = raw.at_match.as_ref().and_then(|re| {
+        let lazy = super::LazyBytesRegex::new(re.value.clone());
+        if check_now && let Err(e) = lazy.get() {
+            errors.push(err(
+                re.referenced,
+                format!("rule `{id}`: `at_match` does not compile: {e}"),
+            ));
+            return None;
+        }
+        Some(lazy)
+    });
     let message = match Template::parse(raw.message.as_deref().unwrap_or(&raw.name)).and_then(|t| {
         if check_now {
             t.check().map(|()| t)

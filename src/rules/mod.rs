@@ -213,6 +213,32 @@ impl LazyRegex {
     }
 }
 
+/// A regex of a structural rule (`at_match`), compiled on first use: a scan of secrets alone, or
+/// of files that no such rule selects, never needs it, and each costs about as much to build as
+/// loading a hundred rules. User rule files have it compiled at load (errors with positions).
+#[derive(Clone, Debug)]
+pub struct LazyBytesRegex {
+    pattern: String,
+    cell: std::sync::Arc<std::sync::OnceLock<Result<regex::bytes::Regex, String>>>,
+}
+
+impl LazyBytesRegex {
+    pub fn new(pattern: String) -> Self {
+        LazyBytesRegex {
+            pattern,
+            cell: std::sync::Arc::default(),
+        }
+    }
+
+    /// The compiled regex, or why it does not compile.
+    pub fn get(&self) -> Result<&regex::bytes::Regex, &str> {
+        self.cell
+            .get_or_init(|| regex::bytes::Regex::new(&self.pattern).map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(String::as_str)
+    }
+}
+
 /// A list of filter patterns, compiled on first use into one set (one pass over the text). The
 /// patterns were checked when the pack loaded.
 #[derive(Clone, Debug, Default)]
