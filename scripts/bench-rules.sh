@@ -30,6 +30,12 @@ average before and after.
 
 options (environment variable in brackets):
   --first N            size of the small pack [FIRST, default 60]
+  --scope S            secrets: both packs scan with secret rules only (the default, and the
+                       stricter comparison: nothing else dilutes the secret engine's cost);
+                       full: the foundation's benchmark as scripts/bench-tree.sh runs it, every
+                       rule of the built-in pack (all) against the same pack with only the first
+                       N secret rules (the other packs are copied into BENCH_DIR/rules-firstN/
+                       and both packs scan with no --only) [SCOPE, default secrets]
   --runs N             timed runs per pack and round [RUNS, default 5]
   --rounds N           rounds [ROUNDS, default 3]
   --threads N          nhilint --threads [THREADS, default 2]
@@ -53,6 +59,7 @@ EOF
 source "$(dirname "${BASH_SOURCE[0]}")/lib-bench.sh"
 
 FIRST="${FIRST:-60}"
+SCOPE="${SCOPE:-secrets}"
 RUNS="${RUNS:-5}"
 ROUNDS="${ROUNDS:-3}"
 THREADS="${THREADS:-2}"
@@ -66,6 +73,7 @@ while [[ $# -gt 0 ]]; do
         exit 0
         ;;
     --first) bench_need_arg "$@"; FIRST="$2"; shift 2 ;;
+    --scope) bench_need_arg "$@"; SCOPE="$2"; shift 2 ;;
     --runs) bench_need_arg "$@"; RUNS="$2"; shift 2 ;;
     --rounds) bench_need_arg "$@"; ROUNDS="$2"; shift 2 ;;
     --threads) bench_need_arg "$@"; THREADS="$2"; shift 2 ;;
@@ -77,6 +85,7 @@ while [[ $# -gt 0 ]]; do
     esac
 done
 for v in FIRST RUNS ROUNDS THREADS MAX_MB; do bench_require_uint "$v" "${!v}"; done
+[[ $SCOPE == secrets || $SCOPE == full ]] || bench_usage_error "--scope is secrets or full, not '$SCOPE'"
 command -v python3 >/dev/null || bench_die "python3 is needed to split the pack and read reports"
 [[ -c /dev/null ]] || bench_die "/dev/null is not a character device (recreate it: mknod -m 666 /dev/null c 1 3)"
 bench_need_hyperfine
@@ -114,7 +123,15 @@ EOF
 BASE=("$NHILINT_BIN" scan "$CORPUS_DIR" --format json --exit-zero --threads "$THREADS"
     --max-file-size "$MAX_BYTES")
 SMALL_ARGS=(--no-default-rules --rules "$SMALL")
-ALL_ARGS=(--only secrets)
+if [[ $SCOPE == full ]]; then
+    # Every other pack of the work tree, as written, beside the first N secret rules.
+    for pack in "$BENCH_REPO"/rules/*/; do
+        [[ $(basename "$pack") == secrets ]] || cp -r "$pack" "$SMALL/" || bench_die "cannot copy $pack"
+    done
+    ALL_ARGS=()
+else
+    ALL_ARGS=(--only secrets)
+fi
 cd "$BENCH_DIR"
 
 # --- untimed runs ---------------------------------------------------------------------------
@@ -138,7 +155,7 @@ read -r S_FILES S_BYTES S_FINDINGS S_FIRING < <(untimed first "${SMALL_ARGS[@]}"
 read -r A_FILES _ A_FINDINGS A_FIRING < <(untimed all "${ALL_ARGS[@]}")
 [[ $S_FILES -gt 0 && $S_FILES == "$A_FILES" ]] || bench_die "the two packs scanned different files ($S_FILES, $A_FILES)"
 S_RULES="$("$NHILINT_BIN" rules list --json "${SMALL_ARGS[@]}" 2>/dev/null |
-    python3 -c 'import json,sys; print(len(json.load(sys.stdin)))' 2>/dev/null || echo "?")"
+    python3 -c 'import json,sys; print(sum(1 for r in json.load(sys.stdin) if r["file"].split("/")[-2] == "secrets"))' 2>/dev/null || echo "?")"
 A_RULES="$("$NHILINT_BIN" rules list --json 2>/dev/null |
     python3 -c 'import json,sys; print(sum(1 for r in json.load(sys.stdin) if r["file"].split("/")[-2] == "secrets"))' 2>/dev/null || echo "?")"
 
@@ -188,7 +205,7 @@ cat <<EOF
 nhilint bench-rules, $TODAY, revision $(bench_revision)
 machine:  $(bench_machine)
 corpus:   $CORPUS_DIR: $S_FILES files, $MB MB scanned
-settings: $ROUNDS rounds x $RUNS timed runs per pack, alternating, after 1 untimed each; --threads $THREADS; $(hyperfine --version | head -n1)
+settings: scope $SCOPE; $ROUNDS rounds x $RUNS timed runs per pack, alternating, after 1 untimed each; --threads $THREADS; $(hyperfine --version | head -n1)
 load:     before $LOAD_BEFORE, after $LOAD_AFTER (1, 5, 15 min)
 first $FIRST: $S_RULES rules, median $S_MED s (min $S_MIN, max $S_MAX), $S_FINDINGS findings by $S_FIRING rules
 all:      $A_RULES rules, median $A_MED s (min $A_MIN, max $A_MAX), $A_FINDINGS findings by $A_FIRING rules
