@@ -451,7 +451,16 @@ fn locate_seq(items: &[Hir], keywords: &[&[u8]]) -> Option<Vec<Option<Site>>> {
             j += 1;
         }
         let nested = if j > i {
-            find_in_run(&run, keywords)
+            find_in_run(&run, keywords).or_else(|| {
+                // A repetition after the run begins with one copy of its element: spelled into
+                // the run, it finds keywords that end inside it (`AC0`..`ACf` in
+                // `AC[0-9a-f]{32}`).
+                let HirKind::Repetition(r) = items.get(j)?.kind() else {
+                    return None;
+                };
+                let first = spell(&r.sub).filter(|_| r.min >= 1)?;
+                find_in_run(&product(&run, &first)?, keywords)
+            })
         } else {
             match items[i].kind() {
                 HirKind::Literal(_) | HirKind::Class(_) => None,
@@ -598,6 +607,24 @@ mod tests {
             sites(r"\b(pat[A-Za-z0-9]{14}\.[0-9a-f]{64})\b", &["pat"]),
             Some(vec![site(0, Some(0), Some("pat"))])
         );
+    }
+
+    /// A keyword may end inside the first copy of a repetition (`AC` and a hex digit), with the
+    /// case that the class allows (`ACa`: the class has only the lower-case `a`).
+    #[test]
+    fn keywords_that_end_in_a_repetition() {
+        let keywords: Vec<String> = "0123456789abcdef"
+            .chars()
+            .map(|c| format!("AC{c}"))
+            .collect();
+        let keywords: Vec<&str> = keywords.iter().map(String::as_str).collect();
+        let found = sites(r"\bAC[0-9a-f]{32}:([0-9a-f]{32})\b", &keywords).expect("sites");
+        assert_eq!(found[0], site(0, Some(0), Some("AC0")));
+        assert_eq!(found[10], site(0, Some(0), Some("ACa")));
+        // Some match holds none of them when a digit is missing, or when the repetition may be
+        // empty.
+        assert_eq!(sites(r"\bAC[0-9a-f]{32}\b", &keywords[1..]), None);
+        assert_eq!(sites(r"\bAC[0-9a-f]{0,32}\b", &keywords), None);
     }
 
     #[test]
