@@ -103,6 +103,7 @@ impl KeywordPlan {
                     min: 0,
                     max: None,
                     line: false,
+                    gap: None,
                     before: None,
                     prefix: None,
                 },
@@ -118,6 +119,7 @@ impl KeywordPlan {
                         min: site.min,
                         max: site.max,
                         line: site.line,
+                        gap: site.gap.filter(|_| site.line),
                         before: site.before.clone().map(Before::new),
                         prefix: facts.prefix.clone().filter(|_| plan.anchored),
                     }
@@ -202,6 +204,8 @@ struct Trigger {
     max: Option<usize>,
     /// Whether the match starts at the start of the hit's line (anchored rules only).
     line: bool,
+    /// For a line trigger, every byte that may come between the line's start and the hit.
+    gap: Option<super::sites::ByteSet>,
     /// The strings that can come between a match start and the keyword (anchored rules only):
     /// the starts to try are where one of them precedes the hit.
     before: Option<Before>,
@@ -367,7 +371,12 @@ impl SecretEngine {
                     let start = *line_start.get_or_insert_with(|| {
                         memchr::memrchr(b'\n', &text[..hit.start]).map_or(0, |i| i + 1)
                     });
-                    if (first..=last).contains(&start) && allows(start) {
+                    if (first..=last).contains(&start)
+                        && t.gap
+                            .as_ref()
+                            .is_none_or(|g| super::sites::all_in(g, &text[start..hit.start]))
+                        && allows(start)
+                    {
                         out.push((t.slot, start..start + 1));
                     }
                 } else if first < last || allows(first) {

@@ -26,6 +26,64 @@ pub struct Site {
     /// Whether the match starts at the start of the keyword's line: the pattern starts with `^`
     /// (multi-line) or `\A`, and nothing before the keyword can match a newline.
     pub line: bool,
+    /// Every byte that can come between the start of the match and the keyword, when the pattern
+    /// tells (in both cases for letters): a line rule (`^[ \t]*https?://`) then skips the lines
+    /// where anything else precedes its keyword.
+    pub gap: Option<ByteSet>,
+}
+
+/// A set of bytes, one bit each.
+pub type ByteSet = [u64; 4];
+
+/// Whether `b` is in `set`.
+fn has(set: &ByteSet, b: u8) -> bool {
+    set[usize::from(b >> 6)] & (1 << (b & 63)) != 0
+}
+
+/// Whether every byte of `text` is in `set`.
+pub fn all_in(set: &ByteSet, text: &[u8]) -> bool {
+    text.iter().all(|&b| has(set, b))
+}
+
+fn union(a: Option<ByteSet>, b: Option<ByteSet>) -> Option<ByteSet> {
+    let (a, b) = (a?, b?);
+    Some(std::array::from_fn(|i| a[i] | b[i]))
+}
+
+/// The bytes a spelled string can hold, both cases of a letter unless it has one.
+fn spelled_bytes(places: &[Place]) -> ByteSet {
+    let mut set = [0; 4];
+    for p in places {
+        let bytes = match p.exact {
+            Some(b) => [b, b],
+            None => [p.lower, p.lower.to_ascii_uppercase()],
+        };
+        for b in bytes {
+            set[usize::from(b >> 6)] |= 1 << (b & 63);
+        }
+    }
+    set
+}
+
+/// Every byte that a match of `h` can hold, when it is a class, a literal, a look-around or a
+/// repetition or concatenation of those; `None` otherwise.
+fn held_bytes(h: &Hir) -> Option<ByteSet> {
+    match h.kind() {
+        HirKind::Empty | HirKind::Look(_) => Some([0; 4]),
+        HirKind::Literal(l) => {
+            let mut set = [0; 4];
+            for &b in &l.0 {
+                set[usize::from(b >> 6)] |= 1 << (b & 63);
+            }
+            Some(set)
+        }
+        HirKind::Class(_) => byte_set(h),
+        HirKind::Capture(c) => held_bytes(&c.sub),
+        HirKind::Repetition(r) => held_bytes(&r.sub),
+        HirKind::Concat(v) | HirKind::Alternation(v) => v
+            .iter()
+            .try_fold([0; 4], |set, h| union(Some(set), held_bytes(h))),
+    }
 }
 
 /// For each keyword (lower-case), where it sits; `None` for a keyword that no match needs (its
@@ -109,10 +167,11 @@ impl Prefix {
             Before::NonWord => at == 0 || !is_word_byte(text[at - 1]),
             Before::Newline => at == 0 || text[at - 1] == b'\n',
         };
-        fits && self.sets.iter().enumerate().all(|(i, set)| {
-            text.get(at + i)
-                .is_some_and(|&b| set[usize::from(b >> 6)] & (1 << (b & 63)) != 0)
-        })
+        fits && self
+            .sets
+            .iter()
+            .enumerate()
+            .all(|(i, set)| text.get(at + i).is_some_and(|&b| has(set, b)))
     }
 }
 
@@ -130,9 +189,7 @@ pub fn prefix(h: &Hir) -> Option<Prefix> {
         match look {
             Look::WordAscii | Look::WordStartAscii | Look::WordStartHalfAscii
                 if sets.first().is_some_and(|first| {
-                    (0..=255u8).all(|b| {
-                        first[usize::from(b >> 6)] & (1 << (b & 63)) == 0 || is_word_byte(b)
-                    })
+                    (0..=255u8).all(|b| !has(first, b) || is_word_byte(b))
                 }) =>
             {
                 before = Before::NonWord;
@@ -441,6 +498,8 @@ fn locate(h: &Hir, keywords: &[&[u8]]) -> Option<Vec<Option<Site>>> {
 fn locate_seq(items: &[Hir], keywords: &[&[u8]]) -> Option<Vec<Option<Site>>> {
     let (mut lo, mut hi) = (0usize, Some(0usize));
     let mut newline = false;
+    // The bytes of the elements passed so far.
+    let mut gap = Some([0_u64; 4]);
     let mut i = 0;
     while i < items.len() {
         // The longest run of elements that spells few strings.
@@ -479,6 +538,7 @@ fn locate_seq(items: &[Hir], keywords: &[&[u8]]) -> Option<Vec<Option<Site>>> {
                             // Known only when nothing comes before the piece that spells them.
                             before: s.before.filter(|_| (lo, hi) == (0, Some(0))),
                             line: s.line || newline,
+                            gap: union(s.gap, gap),
                         })
                     })
                     .collect(),
@@ -488,12 +548,16 @@ fn locate_seq(items: &[Hir], keywords: &[&[u8]]) -> Option<Vec<Option<Site>>> {
             lo += run.iter().map(Vec::len).min().unwrap_or(0);
             hi = hi.map(|h| h + run.iter().map(Vec::len).max().unwrap_or(0));
             newline |= run.iter().flatten().any(|p| p.lower == b'\n');
+            gap = run
+                .iter()
+                .fold(gap, |g, s| union(g, Some(spelled_bytes(s))));
             i = j;
         } else {
             let p = items[i].properties();
             lo += p.minimum_len().unwrap_or(0);
             hi = hi.zip(p.maximum_len()).map(|(a, b)| a + b);
             newline |= has_newline(&items[i]);
+            gap = union(gap, held_bytes(&items[i]));
             i += 1;
         }
     }
@@ -530,6 +594,7 @@ fn find_in_run(run: &[Spelling], keywords: &[&[u8]]) -> Option<Vec<Option<Site>>
             // whose parts before the keyword are few.
             before: Some(vec![s[..at].iter().map(|p| p.lower).collect()]),
             line: s[..at].iter().any(|p| p.lower == b'\n'),
+            gap: Some(spelled_bytes(&s[..at])),
         };
         sites[k] = merge(sites[k].take(), Some(site));
     }
@@ -549,6 +614,7 @@ fn merge(a: Option<Site>, b: Option<Site>) -> Option<Site> {
                 (a.len() <= MAX_BEFORE).then_some(a)
             }),
             line: x.line || y.line,
+            gap: union(x.gap, y.gap),
         }),
         (x, None) => x,
         (None, y) => y,
@@ -570,7 +636,13 @@ mod tests {
         keyword_sites(&hir, &keywords).map(|sites| {
             sites
                 .into_iter()
-                .map(|s| s.map(|s| Site { before: None, ..s }))
+                .map(|s| {
+                    s.map(|s| Site {
+                        before: None,
+                        gap: None,
+                        ..s
+                    })
+                })
                 .collect()
         })
     }
@@ -586,6 +658,7 @@ mod tests {
             exact: exact.map(|e| e.as_bytes().into()),
             before: None,
             line: false,
+            gap: None,
         })
     }
 
@@ -625,6 +698,31 @@ mod tests {
         // empty.
         assert_eq!(sites(r"\bAC[0-9a-f]{32}\b", &keywords[1..]), None);
         assert_eq!(sites(r"\bAC[0-9a-f]{0,32}\b", &keywords), None);
+    }
+
+    /// What may stand between a line's start and the keyword of a line rule.
+    #[test]
+    fn bytes_before_the_keyword() {
+        let hir = regex_syntax::ParserBuilder::new()
+            .unicode(false)
+            .utf8(false)
+            .build()
+            .parse(r"(?m)^[ \t]*(?:export[ \t]+)?https?://[^\s]+")
+            .expect("a valid pattern");
+        let keywords = ["https://".to_owned(), "http://".to_owned()];
+        let found = keyword_sites(&hir, &keywords).expect("sites");
+        let gap = found[0].as_ref().and_then(|s| s.gap).expect("a gap");
+        assert!(all_in(&gap, b"  \texport "));
+        assert!(!all_in(&gap, b"EXPORT "));
+        assert!(!all_in(&gap, b"  url = "));
+        assert_eq!(found[1].as_ref().and_then(|s| s.gap), Some(gap));
+        // Anything may precede a keyword after `.*`.
+        let hir = regex_syntax::ParserBuilder::new()
+            .build()
+            .parse(r"(?m)^.*https://[^\s]+")
+            .expect("a valid pattern");
+        let found = keyword_sites(&hir, &keywords[..1]);
+        assert_eq!(found.and_then(|f| f[0].as_ref().and_then(|s| s.gap)), None);
     }
 
     #[test]
