@@ -47,31 +47,18 @@ struct Slot {
     confidence: Confidence,
     /// Built on first use; `None` if it cannot be (the regex then decides alone).
     probe: OnceLock<Option<Probe>>,
-    /// How keyword hits start the rule, worked out when a keyword of the rule first occurs;
-    /// `None` when its pattern does not compile (a user rule file is checked at load and cannot
-    /// have one; the tests check the built-in pack).
-    plan: OnceLock<Option<Plan>>,
 }
 
-/// How a rule's keyword hits become places to search.
-#[derive(Debug)]
-struct Plan {
-    /// Whether the regex runs anchored at the starts that its keyword hits allow (a few
-    /// positions, or the start of the hit's line; see [`super::sites`]), rather than over
-    /// windows around the hits.
-    anchored: bool,
-}
-
-impl Plan {
-    fn new(facts: &PatternFacts) -> Plan {
-        let anchored = facts.sites.as_ref().is_some_and(|sites| {
-            sites
-                .iter()
-                .flatten()
-                .all(|s| s.line || s.max.is_some_and(|max| max - s.min <= MAX_SPREAD))
-        });
-        Plan { anchored }
-    }
+/// Whether a rule runs its regex anchored at the starts that its keyword hits allow (a few
+/// positions, or the start of the hit's line; see [`super::sites`]), rather than over windows
+/// around the hits.
+fn anchored(facts: &PatternFacts) -> bool {
+    facts.sites.as_ref().is_some_and(|sites| {
+        sites
+            .iter()
+            .flatten()
+            .all(|s| s.line || s.max.is_some_and(|max| max - s.min <= MAX_SPREAD))
+    })
 }
 
 /// What the hits of one keyword (pattern of the keyword automaton) ask of the rules it belongs
@@ -92,13 +79,14 @@ impl KeywordPlan {
         let mut triggers = Vec::with_capacity(uses.len());
         for &(slot, k) in uses {
             let rule = &slots[slot as usize];
-            let (Some(plan), Some(facts)) = (rule.plan(), rule.facts()) else {
+            let Some(facts) = rule.facts() else {
                 continue;
             };
+            let anchored = anchored(facts);
             let trigger = match &facts.sites {
                 None => Trigger {
                     slot,
-                    anchored: plan.anchored,
+                    anchored,
                     exact: None,
                     min: 0,
                     max: None,
@@ -114,14 +102,14 @@ impl KeywordPlan {
                     };
                     Trigger {
                         slot,
-                        anchored: plan.anchored,
+                        anchored,
                         exact: site.exact.clone(),
                         min: site.min,
                         max: site.max,
                         line: site.line,
                         gap: site.gap.filter(|_| site.line),
                         before: site.before.clone().map(Before::new),
-                        prefix: facts.prefix.clone().filter(|_| plan.anchored),
+                        prefix: facts.prefix.clone().filter(|_| anchored),
                     }
                 }
             };
@@ -162,13 +150,9 @@ impl std::fmt::Debug for Probe {
 }
 
 impl Slot {
-    fn plan(&self) -> Option<&Plan> {
-        self.plan
-            .get_or_init(|| self.matcher.facts().ok().map(Plan::new))
-            .as_ref()
-    }
-
-    /// The pattern's facts; only called once [`Self::plan`] has found them.
+    /// The pattern's facts, worked out when a keyword of the rule first occurs; `None` when its
+    /// pattern does not compile (a user rule file is checked at load and cannot have one; the
+    /// tests check the built-in pack).
     fn facts(&self) -> Option<&PatternFacts> {
         self.matcher.facts().ok()
     }
@@ -193,7 +177,7 @@ impl Slot {
 #[derive(Debug)]
 struct Trigger {
     slot: u32,
-    /// Whether the rule runs anchored (see [`Plan::anchored`]).
+    /// Whether the rule runs anchored (see [`anchored`]).
     anchored: bool,
     /// What every match looks like at its start (anchored rules only).
     prefix: Option<super::sites::Prefix>,
@@ -296,7 +280,6 @@ impl SecretEngine {
                 matcher: m.clone(),
                 confidence: rule.confidence,
                 probe: OnceLock::new(),
-                plan: OnceLock::new(),
             });
         }
         let mut decode_marker = vec![0; words.len()];
@@ -471,10 +454,10 @@ impl SecretEngine {
     ) {
         // A pattern over the size limit is reported by the pack check; here it finds nothing.
         let regex = || slot.matcher.regex.get_nfa().ok();
-        let (Some(plan), Some(facts)) = (slot.plan(), slot.facts()) else {
+        let Some(facts) = slot.facts() else {
             return;
         };
-        if plan.anchored {
+        if anchored(facts) {
             let probe = slot.probe();
             let mut cache = probe.map(|p| p.caches.get());
             let mut caps: Option<Captures> = None;

@@ -40,6 +40,11 @@ fn has(set: &ByteSet, b: u8) -> bool {
     set[usize::from(b >> 6)] & (1 << (b & 63)) != 0
 }
 
+/// Adds `b` to `set`.
+fn insert(set: &mut ByteSet, b: u8) {
+    set[usize::from(b >> 6)] |= 1 << (b & 63);
+}
+
 /// Whether every byte of `text` is in `set`.
 pub fn all_in(set: &ByteSet, text: &[u8]) -> bool {
     text.iter().all(|&b| has(set, b))
@@ -59,7 +64,7 @@ fn spelled_bytes(places: &[Place]) -> ByteSet {
             None => [p.lower, p.lower.to_ascii_uppercase()],
         };
         for b in bytes {
-            set[usize::from(b >> 6)] |= 1 << (b & 63);
+            insert(&mut set, b);
         }
     }
     set
@@ -73,7 +78,7 @@ fn held_bytes(h: &Hir) -> Option<ByteSet> {
         HirKind::Literal(l) => {
             let mut set = [0; 4];
             for &b in &l.0 {
-                set[usize::from(b >> 6)] |= 1 << (b & 63);
+                insert(&mut set, b);
             }
             Some(set)
         }
@@ -234,7 +239,7 @@ fn fixed_sets(h: &Hir, out: &mut Vec<[u64; 4]>) -> bool {
         HirKind::Literal(l) => {
             for &b in &l.0 {
                 let mut set = [0u64; 4];
-                set[usize::from(b >> 6)] |= 1 << (b & 63);
+                insert(&mut set, b);
                 out.push(set);
             }
             true
@@ -293,8 +298,7 @@ fn byte_set(h: &Hir) -> Option<[u64; 4]> {
     let mut set = [0u64; 4];
     let mut add = |a: u32, b: u32| -> Option<()> {
         for x in a..=b {
-            let x = u8::try_from(x).ok()?;
-            set[usize::from(x >> 6)] |= 1 << (x & 63);
+            insert(&mut set, u8::try_from(x).ok()?);
         }
         Some(())
     };
