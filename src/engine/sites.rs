@@ -361,63 +361,27 @@ struct Place {
 type Spelling = Vec<Place>;
 
 /// The strings an element can match, if they are few: literals, small classes, and
-/// alternations, concatenations and short repetitions of those.
+/// alternations, concatenations and short repetitions of those. Sorted by their lower-case
+/// bytes, each string once (the same string in two cases is one, in either case).
 fn spell(h: &Hir) -> Option<Vec<Spelling>> {
     let out = match h.kind() {
-        HirKind::Empty => vec![Vec::new()],
-        HirKind::Literal(l) => vec![
-            l.0.iter()
-                .map(|&b| Place {
-                    lower: b.to_ascii_lowercase(),
-                    exact: Some(b),
-                })
-                .collect(),
-        ],
-        HirKind::Class(c) => {
-            let mut bytes = Vec::new();
-            let ranges: Vec<(u32, u32)> = match c {
-                Class::Bytes(c) => c
-                    .ranges()
-                    .iter()
-                    .map(|r| (u32::from(r.start()), u32::from(r.end())))
+        HirKind::Empty => return Some(vec![Vec::new()]),
+        HirKind::Literal(l) => {
+            return Some(vec![
+                l.0.iter()
+                    .map(|&b| Place {
+                        lower: b.to_ascii_lowercase(),
+                        exact: Some(b),
+                    })
                     .collect(),
-                Class::Unicode(c) => c
-                    .ranges()
-                    .iter()
-                    .map(|r| (u32::from(r.start()), u32::from(r.end())))
-                    .collect(),
-            };
-            for (a, b) in ranges {
-                if (b - a) as usize >= MAX_CLASS {
-                    return None;
-                }
-                for c in a..=b {
-                    bytes.push(u8::try_from(c).ok().filter(u8::is_ascii)?);
-                }
-            }
-            if bytes.len() > MAX_CLASS {
-                return None;
-            }
-            bytes
-                .iter()
-                .map(|&b| {
-                    let lower = b.to_ascii_lowercase();
-                    let cases = bytes
-                        .iter()
-                        .filter(|x| x.to_ascii_lowercase() == lower)
-                        .count();
-                    vec![Place {
-                        lower,
-                        exact: (cases == 1).then_some(b),
-                    }]
-                })
-                .collect()
+            ]);
         }
-        HirKind::Capture(c) => spell(&c.sub)?,
+        HirKind::Class(c) => return spell_class(c),
+        HirKind::Capture(c) => return spell(&c.sub),
         HirKind::Concat(items) => {
             let mut all = vec![Vec::new()];
             for i in items {
-                all = product(&all, &spell(i)?)?;
+                all = product(all, &spell(i)?)?;
             }
             all
         }
@@ -439,33 +403,84 @@ fn spell(h: &Hir) -> Option<Vec<Spelling>> {
                 if count >= r.min {
                     all.extend(n.iter().cloned());
                 }
-                n = product(&n, &one)?;
+                n = product(n, &one)?;
             }
             all
         }
         HirKind::Look(_) | HirKind::Repetition(_) => return None,
     };
     let mut out = out;
-    out.sort_by_key(|s| s.iter().map(|p| p.lower).collect::<Vec<u8>>());
-    // The same string in two cases: either case.
-    out.dedup_by(|b, a| {
-        let same = a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.lower == y.lower);
-        if same {
-            for (x, y) in a.iter_mut().zip(b.iter()) {
-                if x.exact != y.exact {
-                    x.exact = None;
+    if out.len() > 1 {
+        out.sort_by(|a, b| a.iter().map(|p| p.lower).cmp(b.iter().map(|p| p.lower)));
+        out.dedup_by(|b, a| {
+            let same =
+                a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.lower == y.lower);
+            if same {
+                for (x, y) in a.iter_mut().zip(b.iter()) {
+                    if x.exact != y.exact {
+                        x.exact = None;
+                    }
                 }
             }
-        }
-        same
-    });
+            same
+        });
+    }
     (out.len() <= MAX_SPELLINGS).then_some(out)
 }
 
+/// The bytes of a small class of ASCII bytes, one string per byte in lower case (`[Aa]` is one
+/// string, `a` in either case).
+fn spell_class(c: &Class) -> Option<Vec<Spelling>> {
+    let ranges: Vec<(u32, u32)> = match c {
+        Class::Bytes(c) => c
+            .ranges()
+            .iter()
+            .map(|r| (u32::from(r.start()), u32::from(r.end())))
+            .collect(),
+        Class::Unicode(c) => c
+            .ranges()
+            .iter()
+            .map(|r| (u32::from(r.start()), u32::from(r.end())))
+            .collect(),
+    };
+    let mut bytes = Vec::new();
+    for (a, b) in ranges {
+        if (b - a) as usize >= MAX_CLASS {
+            return None;
+        }
+        for c in a..=b {
+            bytes.push(u8::try_from(c).ok().filter(u8::is_ascii)?);
+        }
+    }
+    if bytes.len() > MAX_CLASS {
+        return None;
+    }
+    bytes.sort_unstable_by_key(|b| (b.to_ascii_lowercase(), *b));
+    let mut out: Vec<Spelling> = Vec::with_capacity(bytes.len());
+    for b in bytes {
+        let lower = b.to_ascii_lowercase();
+        match out.last_mut() {
+            Some(last) if last[0].lower == lower => last[0].exact = None,
+            _ => out.push(vec![Place {
+                lower,
+                exact: Some(b),
+            }]),
+        }
+    }
+    Some(out)
+}
+
 /// Every string of `a` followed by every string of `b`, unless they are too many.
-fn product(a: &[Spelling], b: &[Spelling]) -> Option<Vec<Spelling>> {
+fn product(mut a: Vec<Spelling>, b: &[Spelling]) -> Option<Vec<Spelling>> {
     if a.len() * b.len() > MAX_SPELLINGS {
         return None;
+    }
+    if let [one] = b {
+        // Most elements spell one string (a letter in either case): extend in place.
+        for x in &mut a {
+            x.extend_from_slice(one);
+        }
+        return Some(a);
     }
     Some(
         a.iter()
@@ -509,7 +524,9 @@ fn locate_seq(items: &[Hir], keywords: &[&[u8]]) -> Option<Vec<Option<Site>>> {
         // The longest run of elements that spells few strings.
         let mut run: Vec<Spelling> = vec![Vec::new()];
         let mut j = i;
-        while let Some(next) = items.get(j).and_then(spell).and_then(|s| product(&run, &s)) {
+        while let Some(next) = items.get(j).and_then(spell).and_then(|s| {
+            (run.len() * s.len() <= MAX_SPELLINGS).then(|| product(std::mem::take(&mut run), &s))?
+        }) {
             run = next;
             j += 1;
         }
@@ -522,7 +539,7 @@ fn locate_seq(items: &[Hir], keywords: &[&[u8]]) -> Option<Vec<Option<Site>>> {
                     return None;
                 };
                 let first = spell(&r.sub).filter(|_| r.min >= 1)?;
-                find_in_run(&product(&run, &first)?, keywords)
+                find_in_run(&product(run.clone(), &first)?, keywords)
             })
         } else {
             match items[i].kind() {
@@ -574,15 +591,12 @@ fn locate_seq(items: &[Hir], keywords: &[&[u8]]) -> Option<Vec<Option<Site>>> {
 fn find_in_run(run: &[Spelling], keywords: &[&[u8]]) -> Option<Vec<Option<Site>>> {
     let mut sites: Vec<Option<Site>> = vec![None; keywords.len()];
     for s in run {
+        let lower: Vec<u8> = s.iter().map(|p| p.lower).collect();
         let (at, k) = (0..s.len()).find_map(|at| {
             keywords
                 .iter()
                 .enumerate()
-                .filter(|(_, k)| {
-                    !k.is_empty()
-                        && s.len() - at >= k.len()
-                        && k.iter().zip(&s[at..]).all(|(&b, p)| p.lower == b)
-                })
+                .filter(|(_, k)| !k.is_empty() && lower[at..].starts_with(k))
                 .max_by_key(|(_, k)| k.len())
                 .map(|(k, _)| (at, k))
         })?;
