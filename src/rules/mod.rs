@@ -244,7 +244,7 @@ impl LazyBytesRegex {
 #[derive(Clone, Debug, Default)]
 pub struct PatternSet {
     patterns: Vec<String>,
-    set: std::sync::Arc<std::sync::OnceLock<Option<regex::bytes::RegexSet>>>,
+    set: std::sync::Arc<std::sync::OnceLock<Option<regex_automata::meta::Regex>>>,
 }
 
 impl PatternSet {
@@ -253,6 +253,14 @@ impl PatternSet {
             patterns,
             set: std::sync::Arc::default(),
         }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.patterns.is_empty()
+    }
+
+    pub fn patterns(&self) -> &[String] {
+        &self.patterns
     }
 
     /// Compiles the set now: `Err` when it is over the size limit (the pack check reports it).
