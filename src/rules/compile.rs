@@ -644,7 +644,7 @@ pub(crate) fn compile_probe(
                 .which_captures(thompson::WhichCaptures::None)
                 .nfa_size_limit(Some(REGEX_SIZE_LIMIT)),
         )
-        .build_from_hir(&loosen(hir))
+        .build_from_hir(loosen(hir).as_ref().unwrap_or(hir))
         .map_err(|e| e.to_string())?;
     dfa::DFA::builder()
         .configure(
@@ -674,26 +674,45 @@ pub(super) fn parse_pattern(pattern: &str) -> Result<regex_syntax::hir::Hir, Str
 const LOOSEN_SPREAD: u32 = 8;
 
 /// `h` with every counted repetition of a wide spread (`{m,n}`, `n - m >= LOOSEN_SPREAD`) made
-/// open (`{m,}`): a pattern that matches everything `h` matches.
-fn loosen(h: &regex_syntax::hir::Hir) -> regex_syntax::hir::Hir {
+/// open (`{m,}`): a pattern that matches everything `h` matches. `None` when `h` has no such
+/// repetition: the tree is then used as it is (rebuilding it cost as much as parsing it).
+fn loosen(h: &regex_syntax::hir::Hir) -> Option<regex_syntax::hir::Hir> {
     use regex_syntax::hir::{Capture, Hir, HirKind, Repetition};
+    // The new trees of `subs`, if any of them changes.
+    let each = |subs: &[Hir]| -> Option<Vec<Hir>> {
+        let new: Vec<Option<Hir>> = subs.iter().map(loosen).collect();
+        new.iter().any(Option::is_some).then(|| {
+            new.into_iter()
+                .zip(subs)
+                .map(|(n, h)| n.unwrap_or_else(|| h.clone()))
+                .collect()
+        })
+    };
     match h.kind() {
-        HirKind::Repetition(rep) => Hir::repetition(Repetition {
-            min: rep.min,
-            max: rep
+        HirKind::Repetition(rep) => {
+            let wide = rep
                 .max
-                .filter(|max| max.saturating_sub(rep.min) < LOOSEN_SPREAD),
-            greedy: rep.greedy,
-            sub: Box::new(loosen(&rep.sub)),
+                .is_some_and(|max| max.saturating_sub(rep.min) >= LOOSEN_SPREAD);
+            let sub = loosen(&rep.sub);
+            (wide || sub.is_some()).then(|| {
+                Hir::repetition(Repetition {
+                    min: rep.min,
+                    max: rep.max.filter(|_| !wide),
+                    greedy: rep.greedy,
+                    sub: Box::new(sub.unwrap_or_else(|| (*rep.sub).clone())),
+                })
+            })
+        }
+        HirKind::Capture(cap) => loosen(&cap.sub).map(|sub| {
+            Hir::capture(Capture {
+                index: cap.index,
+                name: cap.name.clone(),
+                sub: Box::new(sub),
+            })
         }),
-        HirKind::Capture(cap) => Hir::capture(Capture {
-            index: cap.index,
-            name: cap.name.clone(),
-            sub: Box::new(loosen(&cap.sub)),
-        }),
-        HirKind::Concat(subs) => Hir::concat(subs.iter().map(loosen).collect()),
-        HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(loosen).collect()),
-        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => h.clone(),
+        HirKind::Concat(subs) => each(subs).map(Hir::concat),
+        HirKind::Alternation(subs) => each(subs).map(Hir::alternation),
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => None,
     }
 }
 
@@ -1160,11 +1179,15 @@ mod tests {
                 "{text}"
             );
         }
-        let loose = loosen(&parse_pattern(pattern).expect("hir"));
+        let loose = loosen(&parse_pattern(pattern).expect("hir")).expect("a wide repetition");
         let printed = loose.to_string();
         assert!(
             printed.contains("{4,}") && printed.contains("{3}"),
             "{printed}"
+        );
+        assert!(
+            loosen(&parse_pattern(r"\b(tok_[a-z]{3}[0-9]{4,8})\b").expect("hir")).is_none(),
+            "nothing to loosen: the tree is used as it is"
         );
     }
 
