@@ -13,8 +13,9 @@ repository; reused if it exists), and compares two rule packs over it:
 
   first N  the first N secret rules of the work tree: rule ids in file order of
            rules/secrets/*.yaml (files sorted by name, rules in the order they are written),
-           exported to BENCH_DIR/rules-firstN/secrets/ and loaded with
-           --no-default-rules --rules BENCH_DIR/rules-firstN
+           exported to BENCH_DIR/rules-firstN/secrets/ and, by default, built into a second
+           nhilint as its built-in pack (NHILINT_BUILTIN_RULES=BENCH_DIR/rules-firstN, target
+           directory BENCH_DIR/target), so that both packs load the same way
   all      the built-in pack restricted to its secret rules: --only secrets
 
   nhilint scan CORPUS --format json --exit-zero --threads THREADS --max-file-size MAX_MB*10^6 \
@@ -38,6 +39,11 @@ options (environment variable in brackets):
                        and both packs scan with no --only) [SCOPE, default secrets]
   --runs N             timed runs per pack and round [RUNS, default 5]
   --rounds N           rounds [ROUNDS, default 3]
+  --small-pack HOW     builtin: the small pack is built into its own binary (the default; both
+                       sides then compile each rule when it is first needed);
+                       rules: the small pack is loaded with --no-default-rules --rules
+                       BENCH_DIR/rules-firstN (it is then checked and compiled as it loads, a
+                       cost that the built-in pack defers) [SMALL_PACK, default builtin]
   --threads N          nhilint --threads [THREADS, default 2]
   --max-mb N           skip files over N*10^6 bytes [MAX_MB, default 10]
   --bench-dir DIR      where the corpus and outputs go, outside the repo
@@ -60,6 +66,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib-bench.sh"
 
 FIRST="${FIRST:-60}"
 SCOPE="${SCOPE:-secrets}"
+SMALL_PACK="${SMALL_PACK:-builtin}"
 RUNS="${RUNS:-5}"
 ROUNDS="${ROUNDS:-3}"
 THREADS="${THREADS:-2}"
@@ -74,6 +81,7 @@ while [[ $# -gt 0 ]]; do
         ;;
     --first) bench_need_arg "$@"; FIRST="$2"; shift 2 ;;
     --scope) bench_need_arg "$@"; SCOPE="$2"; shift 2 ;;
+    --small-pack) bench_need_arg "$@"; SMALL_PACK="$2"; shift 2 ;;
     --runs) bench_need_arg "$@"; RUNS="$2"; shift 2 ;;
     --rounds) bench_need_arg "$@"; ROUNDS="$2"; shift 2 ;;
     --threads) bench_need_arg "$@"; THREADS="$2"; shift 2 ;;
@@ -86,6 +94,8 @@ while [[ $# -gt 0 ]]; do
 done
 for v in FIRST RUNS ROUNDS THREADS MAX_MB; do bench_require_uint "$v" "${!v}"; done
 [[ $SCOPE == secrets || $SCOPE == full ]] || bench_usage_error "--scope is secrets or full, not '$SCOPE'"
+[[ $SMALL_PACK == builtin || $SMALL_PACK == rules ]] ||
+    bench_usage_error "--small-pack is builtin or rules, not '$SMALL_PACK'"
 command -v python3 >/dev/null || bench_die "python3 is needed to split the pack and read reports"
 [[ -c /dev/null ]] || bench_die "/dev/null is not a character device (recreate it: mknod -m 666 /dev/null c 1 3)"
 bench_need_hyperfine
@@ -120,9 +130,6 @@ if taken < want:
     sys.exit(f"rules/secrets/ has only {taken} rules, fewer than {want}")
 EOF
 
-BASE=("$NHILINT_BIN" scan "$CORPUS_DIR" --format json --exit-zero --threads "$THREADS"
-    --max-file-size "$MAX_BYTES")
-SMALL_ARGS=(--no-default-rules --rules "$SMALL")
 if [[ $SCOPE == full ]]; then
     # Every other pack of the work tree, as written, beside the first N secret rules.
     for pack in "$BENCH_REPO"/rules/*/; do
@@ -132,16 +139,33 @@ if [[ $SCOPE == full ]]; then
 else
     ALL_ARGS=(--only secrets)
 fi
+if [[ $SMALL_PACK == builtin ]]; then
+    # The same sources with the small pack built in, in a target directory of its own (the work
+    # tree's build stays as it is).
+    bench_log "building: nhilint with $SMALL built in (target directory $BENCH_DIR/target)"
+    (cd "$BENCH_REPO" && NHILINT_BUILTIN_RULES="$SMALL" CARGO_TARGET_DIR="$BENCH_DIR/target" \
+        cargo build --release --quiet) >&2 || bench_die "cargo build --release of the small pack failed"
+    SMALL_BIN="$BENCH_DIR/target/release/nhilint"
+    SMALL_ARGS=("${ALL_ARGS[@]}")
+    SMALL_LIST=()
+else
+    SMALL_BIN="$NHILINT_BIN"
+    SMALL_ARGS=(--no-default-rules --rules "$SMALL")
+    SMALL_LIST=("${SMALL_ARGS[@]}")
+fi
+SCAN=(scan "$CORPUS_DIR" --format json --exit-zero --threads "$THREADS" --max-file-size "$MAX_BYTES")
+S_BASE=("$SMALL_BIN" "${SCAN[@]}")
+A_BASE=("$NHILINT_BIN" "${SCAN[@]}")
 cd "$BENCH_DIR"
 
 # --- untimed runs ---------------------------------------------------------------------------
 
-# untimed NAME ARGS...: one run, prints "files bytes findings rules".
+# untimed NAME BINARY ARGS...: one run, prints "files bytes findings rules".
 untimed() {
-    local name="$1" out="$BENCH_DIR/rules-report-$1.json"
-    shift
+    local name="$1" bin="$2" out="$BENCH_DIR/rules-report-$1.json"
+    shift 2
     bench_log "untimed run: $name (warms the page cache)"
-    "${BASE[@]}" --output "$out" "$@" 2>"$BENCH_DIR/rules-$name.stderr" ||
+    "$bin" "${SCAN[@]}" --output "$out" "$@" 2>"$BENCH_DIR/rules-$name.stderr" ||
         bench_die "nhilint failed (exit $?); see $BENCH_DIR/rules-$name.stderr"
     python3 - "$out" <<'EOF'
 import json, sys
@@ -151,10 +175,10 @@ rules = {f["rule_id"] for f in r.get("findings", [])}
 print(s["files_scanned"], s["bytes_scanned"], s["findings"], len(rules))
 EOF
 }
-read -r S_FILES S_BYTES S_FINDINGS S_FIRING < <(untimed first "${SMALL_ARGS[@]}")
-read -r A_FILES _ A_FINDINGS A_FIRING < <(untimed all "${ALL_ARGS[@]}")
+read -r S_FILES S_BYTES S_FINDINGS S_FIRING < <(untimed first "$SMALL_BIN" "${SMALL_ARGS[@]}")
+read -r A_FILES _ A_FINDINGS A_FIRING < <(untimed all "$NHILINT_BIN" "${ALL_ARGS[@]}")
 [[ $S_FILES -gt 0 && $S_FILES == "$A_FILES" ]] || bench_die "the two packs scanned different files ($S_FILES, $A_FILES)"
-S_RULES="$("$NHILINT_BIN" rules list --json "${SMALL_ARGS[@]}" 2>/dev/null |
+S_RULES="$("$SMALL_BIN" rules list --json "${SMALL_LIST[@]}" 2>/dev/null |
     python3 -c 'import json,sys; print(sum(1 for r in json.load(sys.stdin) if r["file"].split("/")[-2] == "secrets"))' 2>/dev/null || echo "?")"
 A_RULES="$("$NHILINT_BIN" rules list --json 2>/dev/null |
     python3 -c 'import json,sys; print(sum(1 for r in json.load(sys.stdin) if r["file"].split("/")[-2] == "secrets"))' 2>/dev/null || echo "?")"
@@ -162,8 +186,8 @@ A_RULES="$("$NHILINT_BIN" rules list --json 2>/dev/null |
 # --- timed rounds ---------------------------------------------------------------------------
 
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
-small_cmd="$(printf '%q ' "${BASE[@]}" --output "$BENCH_DIR/rules-report-first.json" "${SMALL_ARGS[@]}")"
-all_cmd="$(printf '%q ' "${BASE[@]}" --output "$BENCH_DIR/rules-report-all.json" "${ALL_ARGS[@]}")"
+small_cmd="$(printf '%q ' "${S_BASE[@]}" --output "$BENCH_DIR/rules-report-first.json" "${SMALL_ARGS[@]}")"
+all_cmd="$(printf '%q ' "${A_BASE[@]}" --output "$BENCH_DIR/rules-report-all.json" "${ALL_ARGS[@]}")"
 for ((r = 1; r <= ROUNDS; r++)); do
     # Alternate which pack goes first, so that neither always follows the other.
     if ((r % 2)); then order=("$small_cmd" "$all_cmd"); names=(first all); else order=("$all_cmd" "$small_cmd"); names=(all first); fi
@@ -205,7 +229,7 @@ cat <<EOF
 nhilint bench-rules, $TODAY, revision $(bench_revision)
 machine:  $(bench_machine)
 corpus:   $CORPUS_DIR: $S_FILES files, $MB MB scanned
-settings: scope $SCOPE; $ROUNDS rounds x $RUNS timed runs per pack, alternating, after 1 untimed each; --threads $THREADS; $(hyperfine --version | head -n1)
+settings: scope $SCOPE; small pack $SMALL_PACK; $ROUNDS rounds x $RUNS timed runs per pack, alternating, after 1 untimed each; --threads $THREADS; $(hyperfine --version | head -n1)
 load:     before $LOAD_BEFORE, after $LOAD_AFTER (1, 5, 15 min)
 first $FIRST: $S_RULES rules, median $S_MED s (min $S_MIN, max $S_MAX), $S_FINDINGS findings by $S_FIRING rules
 all:      $A_RULES rules, median $A_MED s (min $A_MIN, max $A_MAX), $A_FINDINGS findings by $A_FIRING rules
