@@ -82,8 +82,8 @@ fn main() {
     // comparison load their pack the same way (a pack given with `--rules` is checked and
     // compiled as it loads; the built-in pack compiles each rule when it is first needed).
     println!("cargo::rerun-if-env-changed=NHILINT_BUILTIN_RULES");
-    let rules = std::env::var_os("NHILINT_BUILTIN_RULES")
-        .map_or_else(|| root.join("rules"), PathBuf::from);
+    let rules =
+        std::env::var_os("NHILINT_BUILTIN_RULES").map_or_else(|| root.join("rules"), PathBuf::from);
     println!("cargo::rerun-if-changed={}", rules.display());
     let mut files = Vec::new();
     collect(&rules, &mut files);
