@@ -167,8 +167,19 @@ def openssh_key():
     return "-----BEGIN OPENSSH PRIVATE KEY-----\n" + "\n".join(lines) + "\n-----END OPENSSH PRIVATE KEY-----"
 
 
+# Draws for the shape of STS tokens, apart from R so that the other cases keep their tokens.
+RS = random.Random(4)
+
+
 def session_token():
-    return "IQoJb3JpZ2luX2VjE" + rnd(B64, 340) + "=="
+    # STS tokens: the IQoJ header or the older FwoG one, many with `//////////` after it.
+    body = rnd(B64, 340)
+    form = RS.randrange(3)
+    if form == 0:
+        return "IQoJb3JpZ2luX2VjE" + body + "=="
+    if form == 1:
+        return "IQoJb3JpZ2luX2VjE" + "".join(RS.choice(UP + LO) for _ in range(2)) + "//////////wEaCXVzLWVhc3QtMSJH" + body
+    return "FwoGZXIvYXdzE" + "".join(RS.choice(UP + LO) for _ in range(2)) + "//////////wEaD" + body
 
 
 def stripe(prefix):

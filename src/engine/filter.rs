@@ -58,8 +58,17 @@ const PLACEHOLDER_WORDS: &[&[u8]] = &[
     b"%(",
 ];
 
-/// Length of a run (repeated or ascending characters) that marks a placeholder.
+/// Length of a run (repeated or ascending characters) that marks a placeholder in a value of up
+/// to 16 * RUN bytes. A longer value needs a run of a sixteenth of its length: long tokens carry
+/// runs in their structure (AWS STS session tokens hold `//////////` right after their header,
+/// base64 of binary fields holds `AAAAAAAA`), while a placeholder is mostly its run
+/// (`xxxxxxxxxxxxxxxx`, `AKIAXXXXXXXXXXXXXXXX`).
 const RUN: usize = 6;
+
+/// The run length that marks a placeholder in a value of `len` bytes.
+fn run_limit(len: usize) -> usize {
+    RUN.max(len / 16)
+}
 
 /// Whether `secret` looks like a placeholder rather than a credential.
 pub fn is_placeholder(secret: &[u8]) -> bool {
@@ -70,6 +79,7 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
     {
         return true;
     }
+    let limit = run_limit(secret.len());
     let (mut same, mut ascending) = (1usize, 1usize);
     for pair in lower.windows(2) {
         same = if pair[1] == pair[0] { same + 1 } else { 1 };
@@ -78,7 +88,7 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
         } else {
             1
         };
-        if same >= RUN || ascending >= RUN {
+        if same >= limit || ascending >= limit {
             return true;
         }
     }
@@ -157,6 +167,16 @@ mod tests {
         ] {
             assert!(!is_placeholder(p), "{}", String::from_utf8_lossy(p));
         }
+        // A long token keeps the runs of its structure; a long placeholder is mostly its run.
+        let body = "R7sWq2nZ0kLm4XyT8bVc1dHf6JgA9pEu3Qi5".repeat(10);
+        let sts = format!("IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJH{body}");
+        assert!(!is_placeholder(sts.as_bytes()));
+        assert!(is_placeholder(
+            format!("{}{}", "x".repeat(40), &body[..60]).as_bytes()
+        ));
+        assert!(is_placeholder(b"AKIAXXXXXXXXXXXXXXXX"));
+        assert_eq!(run_limit(96), RUN);
+        assert_eq!(run_limit(360), 22);
     }
 
     #[test]
