@@ -1,13 +1,17 @@
 //! Decoding: encoded values that may hide credentials are decoded and scanned again as
 //! `key=decoded`, so rules that need the key as context still see it. What is found inside is
-//! reported at the encoded value. Three encodings are opened:
+//! reported at the encoded value. Three encodings are opened, and one plain form:
 //!
 //! - base64 values of keys in documents that carry encoded credentials (Kubernetes `Secret`
 //!   `data:`, `.dockerconfigjson`, Docker `config.json` `auths`);
 //! - `Authorization: Basic <base64>` headers (`user:password`, RFC 7617);
 //! - percent-encoded query parameters, form fields and URLs (`next=https%3A%2F%2Fbot%3A...%40host`,
 //!   `password=S3cr%21t`); a decoded form body has one field a line, so line-anchored rules see
-//!   each field.
+//!   each field;
+//! - name/value pairs, whose value is not encoded but named by a sibling field (Kubernetes `env`
+//!   `- name: X` / `value: v`, ECS `{"name": "X", "value": "v"}`, Helm `set` blocks, a Terraform
+//!   `variable "x"` and its `default`): scanned as `X=v`, and what is found inside keeps its
+//!   exact place.
 //!
 //! Depth and size are bounded.
 
@@ -17,6 +21,9 @@ use std::sync::LazyLock;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use regex::bytes::Regex;
+use regex_automata::util::captures::Captures;
+use regex_automata::util::syntax;
+use regex_automata::{Anchored, Input, meta};
 
 /// How many layers of encoding are opened (a `.dockerconfigjson` in a Secret holds `auth` values).
 pub(super) const MAX_DEPTH: u8 = 2;
@@ -37,6 +44,11 @@ pub(super) const MARKERS: &[&str] = &[
     "\"auths\"",
     // Basic authorization headers
     "authorization",
+    // name/value pairs: Kubernetes `env`, ECS and CloudFormation `Environment`, Helm `set` blocks
+    "\"value\"",
+    "value:",
+    "value =",
+    "variable \"",
     // percent escapes of `:` `/` `=` `@` `&` `"` `!` `#` `$` `+` `?` and space
     "%3a",
     "%2f",
@@ -55,9 +67,16 @@ pub(super) const MARKERS: &[&str] = &[
 fn kind_of(marker: &str) -> Kind {
     match marker {
         "authorization" => Kind::Basic,
+        m if m.contains("value") || m.starts_with("variable") => Kind::Pair,
         m if m.starts_with('%') => Kind::Percent,
         _ => Kind::Base64,
     }
+}
+
+/// The bit of the name/value pair markers: the engine records where they occur, and
+/// [`candidates`] reads the pairs around them.
+pub(super) const fn pair_bit() -> u8 {
+    1 << Kind::Pair as u8
 }
 
 /// The bit of [`MARKERS`]`[index]`'s encoding in the set of encodings that [`candidates`] looks
@@ -72,6 +91,9 @@ enum Kind {
     Base64,
     Basic,
     Percent,
+    /// Not an encoding: a value whose name sits in a sibling field (`- name: X` then
+    /// `value: v`), scanned as `X=v` so that rules which need the name see it.
+    Pair,
 }
 
 fn regex(pattern: &str) -> Regex {
@@ -106,21 +128,133 @@ static PERCENT: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// A name/value pair that starts at its name, on one line or two, in YAML, JSON or HCL:
+/// `- name: X` / `value: v` (Kubernetes `env`), `{"name": "X", "value": "v"}` (ECS task
+/// definitions), `Name: X` / `Value: v` (CloudFormation), `name = "x"` / `value = "v"` (Helm
+/// `set` blocks in Terraform). Searched anchored at each `name` before a pair marker.
+static PAIR: LazyLock<meta::Regex> = LazyLock::new(|| {
+    anchored_regex(
+        r#"(?i)\bname["']?[ \t]*[:=][ \t]*["']?([A-Za-z0-9_.\[\]/-]{1,128})["']?[ \t]*,?[ \t]*\r?\n?[ \t]*-?[ \t]*["']?value["']?[ \t]*[:=][ \t]*["']?([^\s"'`,;}\]]+)"#,
+    )
+});
+
+/// The same pairs with the value first (`{"value": "v", "name": "X"}`), anchored at `value`.
+static PAIR_VALUE_FIRST: LazyLock<meta::Regex> = LazyLock::new(|| {
+    anchored_regex(
+        r#"(?i)value["']?[ \t]*[:=][ \t]*["']?([^\s"'`,;}\]]+)["']?[ \t]*,?[ \t]*\r?\n?[ \t]*-?[ \t]*["']?name["']?[ \t]*[:=][ \t]*["']?([A-Za-z0-9_.\[\]/-]{1,128})"#,
+    )
+});
+
+/// A Terraform variable and its default: `variable "x" {` then `default = "v"` within the block,
+/// anchored at `variable`.
+static VARIABLE_DEFAULT: LazyLock<meta::Regex> = LazyLock::new(|| {
+    anchored_regex(
+        r#"variable[ \t]+"([A-Za-z0-9_.-]{1,128})"[ \t]*\{[^}]{0,400}?\bdefault[ \t]*=[ \t]*"([^"\s]+)""#,
+    )
+});
+
+fn anchored_regex(pattern: &str) -> meta::Regex {
+    meta::Regex::builder()
+        .syntax(syntax::Config::new().unicode(false).utf8(false))
+        .build(pattern)
+        .expect("valid regex")
+}
+
 /// An encoded value and the key it belongs to (an empty key when the value has no name).
 pub(super) struct Encoded {
     pub key: Range<usize>,
     pub value: Range<usize>,
+    /// The value is plain text named by a sibling field ([`Kind::Pair`]): scanned as it is, and
+    /// what is found inside keeps its exact place.
+    pub plain: bool,
 }
 
-/// The encoded values of `text` in the encodings whose bits (see [`marker_bit`]) `present` holds.
-pub(super) fn candidates(text: &[u8], present: u8) -> impl Iterator<Item = Encoded> + '_ {
+/// How far from a pair marker its name and value may reach.
+const PAIR_REACH: usize = 4096;
+
+/// The offsets of `word` in `hay`, ASCII case-insensitively.
+fn find_ci<'a>(hay: &'a [u8], word: &'a [u8]) -> impl Iterator<Item = usize> + 'a {
+    let (first, rest) = word.split_first().expect("a word");
+    memchr::memchr2_iter(first.to_ascii_lowercase(), first.to_ascii_uppercase(), hay).filter(
+        move |&i| {
+            hay.get(i + 1..i + word.len())
+                .is_some_and(|h| h.eq_ignore_ascii_case(rest))
+        },
+    )
+}
+
+/// The name/value pairs around the pair markers at `at` (offsets of their hits, in any order).
+/// Each pattern is tried anchored where it must start (a `name` on the marker's line or the line
+/// above, the marker's `value`, a `variable`): markers such as `value =` occur in much code that
+/// holds no pair, and searching such files whole cost more than the rest of decoding.
+fn named_pairs(text: &[u8], at: &[usize]) -> Vec<Encoded> {
+    thread_local! {
+        static CAPS: std::cell::RefCell<Option<[Captures; 3]>> = const { std::cell::RefCell::new(None) };
+    }
+    let line_start = |i: usize| memchr::memrchr(b'\n', &text[..i]).map_or(0, |n| n + 1);
+    let mut out = Vec::new();
+    let mut tried =
+        |re: &meta::Regex, caps: &mut Captures, start: usize, key: usize, value: usize| {
+            let end = (start + PAIR_REACH).min(text.len());
+            let input = Input::new(text).span(start..end).anchored(Anchored::Yes);
+            re.search_captures(&input, caps);
+            if let (Some(k), Some(v)) = (caps.get_group(key), caps.get_group(value)) {
+                out.push(Encoded {
+                    key: k.range(),
+                    value: v.range(),
+                    plain: true,
+                });
+            }
+        };
+    CAPS.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        let [pair, first, variable] = cell.get_or_insert_with(|| {
+            [
+                PAIR.create_captures(),
+                PAIR_VALUE_FIRST.create_captures(),
+                VARIABLE_DEFAULT.create_captures(),
+            ]
+        });
+        for &i in at {
+            let rest = &text[i..];
+            if rest.len() >= 8 && rest[..8].eq_ignore_ascii_case(b"variable") {
+                tried(&VARIABLE_DEFAULT, variable, i, 1, 2);
+                continue;
+            }
+            // The marker is `value...` or `"value"`.
+            let word = i + usize::from(rest.first() == Some(&b'"'));
+            tried(&PAIR_VALUE_FIRST, first, word, 2, 1);
+            let here = line_start(i);
+            let above = if here == 0 { 0 } else { line_start(here - 1) };
+            let from = above.max(i.saturating_sub(PAIR_REACH));
+            for n in find_ci(&text[from..i], b"name") {
+                tried(&PAIR, pair, from + n, 1, 2);
+            }
+        }
+    });
+    out.sort_unstable_by_key(|e| (e.value.start, e.value.end));
+    out.dedup_by_key(|e| (e.value.start, e.value.end));
+    out
+}
+
+/// The encoded values of `text` in the encodings whose bits (see [`marker_bit`]) `present` holds,
+/// and the name/value pairs around the pair markers at `pair_at` (see [`pair_bit`]).
+pub(super) fn candidates<'a>(
+    text: &'a [u8],
+    present: u8,
+    pair_at: &[usize],
+) -> impl Iterator<Item = Encoded> + 'a {
     let on = |kind: Kind| present & (1 << kind as u8) != 0;
     let pairs = |re: &'static Regex, on: bool| {
         on.then(|| {
             re.captures_iter(text).filter_map(|c| {
                 let value = c.get(2)?.range();
                 let key = c.get(1).map_or(value.start..value.start, |k| k.range());
-                Some(Encoded { key, value })
+                Some(Encoded {
+                    key,
+                    value,
+                    plain: false,
+                })
             })
         })
         .into_iter()
@@ -128,6 +262,7 @@ pub(super) fn candidates(text: &[u8], present: u8) -> impl Iterator<Item = Encod
     };
     pairs(&CANDIDATE, on(Kind::Base64))
         .chain(pairs(&BASIC, on(Kind::Basic)))
+        .chain(named_pairs(text, pair_at))
         .chain(
             pairs(&PERCENT, on(Kind::Percent))
                 .filter(|e| escapes_structure(&text[e.value.clone()])),
@@ -231,10 +366,30 @@ mod tests {
             .fold(0, |bits, (i, _)| bits | marker_bit(i))
     }
 
+    /// Where the pair markers occur in `text`, as the engine's keyword pass reports them.
+    fn pair_hits(text: &[u8]) -> Vec<usize> {
+        let mut at = Vec::new();
+        for (i, m) in MARKERS.iter().enumerate() {
+            if marker_bit(i) == pair_bit() {
+                at.extend(
+                    text.windows(m.len())
+                        .enumerate()
+                        .filter(|(_, w)| w.eq_ignore_ascii_case(m.as_bytes()))
+                        .map(|(i, _)| i),
+                );
+            }
+        }
+        at
+    }
+
+    fn all(text: &[u8]) -> Vec<Encoded> {
+        candidates(text, markers(text), &pair_hits(text)).collect()
+    }
+
     #[test]
     fn finds_base64_values_with_their_keys() {
         let doc = b"kind: Secret\ndata:\n  DB_PASSWORD: U3VwM3JTM2NyM3QhMjAyNg== # note\n  name: not-base64!\n";
-        let found: Vec<Encoded> = candidates(doc, markers(doc)).collect();
+        let found = all(doc);
         assert_eq!(found.len(), 1);
         assert_eq!(&doc[found[0].key.clone()], b"DB_PASSWORD");
         assert_eq!(
@@ -247,7 +402,7 @@ mod tests {
     fn json_values() {
         let line =
             b"{\"auths\": {\"registry.acme.io\": {\n      \"auth\": \"ZGVwbG95OnM2Y3JldA==\",\n";
-        let found: Vec<Encoded> = candidates(line, markers(line)).collect();
+        let found = all(line);
         assert_eq!(found.len(), 1);
     }
 
@@ -262,7 +417,8 @@ mod tests {
     }
 
     fn found(text: &[u8]) -> Vec<(String, String)> {
-        candidates(text, markers(text))
+        all(text)
+            .into_iter()
             .map(|e| {
                 (
                     String::from_utf8_lossy(&text[e.key]).into_owned(),
@@ -326,13 +482,45 @@ mod tests {
         );
         // A bare value has no key.
         let bare = b"\"redirect\": \"https%3A%2F%2Fu%3Ap%40h\"";
-        let e: Vec<Encoded> = candidates(bare, markers(bare)).collect();
+        let e = all(bare);
         assert_eq!(e.len(), 1);
         assert!(e[0].key.is_empty());
         // Escapes of binary or letters only, or no marker at all: nothing to decode.
         assert!(found(b"name=caf%C3%A9%E2%9C%93 x=%41%42").is_empty());
         assert!(found(b"password=S3cr%zzt").is_empty(), "no valid escape");
         assert_eq!(percent_decode(b"100%"), None);
+    }
+
+    #[test]
+    fn name_value_pairs_in_either_order() {
+        let k8s = b"env:\n  - name: DD_API_KEY\n    value: \"8e1ffbe7d412cfdf\" # c\n  - name: A\n    valueFrom:\n";
+        assert_eq!(
+            found(k8s),
+            [("DD_API_KEY".to_owned(), "8e1ffbe7d412cfdf".to_owned())]
+        );
+        let ecs = br#"[{"name": "API_KEY", "value": "k1"}, {"value": "k2", "name": "TOKEN"}]"#;
+        assert_eq!(
+            found(ecs),
+            [
+                ("API_KEY".to_owned(), "k1".to_owned()),
+                ("TOKEN".to_owned(), "k2".to_owned())
+            ]
+        );
+        let helm = b"set {\n    name  = \"auth.password\"\n    value = \"S3cr3t\"\n  }\n";
+        assert_eq!(
+            found(helm),
+            [("auth.password".to_owned(), "S3cr3t".to_owned())]
+        );
+        let tf = b"variable \"dd_api_key\" {\n  type      = string\n  sensitive = true\n  default   = \"8e1ffbe7\"\n}\n";
+        assert_eq!(
+            found(tf),
+            [("dd_api_key".to_owned(), "8e1ffbe7".to_owned())]
+        );
+        // A name two lines above, or a `username`, is not the value's name.
+        assert!(found(b"- name: A\n  image: x\n  value: v\n").is_empty());
+        assert!(found(b"username: bob\nvalue: v\n").is_empty());
+        let plain: Vec<bool> = all(k8s).iter().map(|e| e.plain).collect();
+        assert_eq!(plain, [true]);
     }
 
     #[test]

@@ -61,6 +61,17 @@ fn anchored(facts: &PatternFacts) -> bool {
     })
 }
 
+/// What the keyword pass found in a text.
+struct Hits {
+    /// What each rule is asked to search, sorted by rule slot and start (see
+    /// [`SecretEngine::hits`]).
+    rules: Vec<(u32, Range<usize>)>,
+    /// The encodings whose markers occur (see [`decode::marker_bit`]).
+    decode: u8,
+    /// Where the name/value pair markers occur (see [`decode::pair_bit`]).
+    pairs: Vec<usize>,
+}
+
 /// What the hits of one keyword (pattern of the keyword automaton) ask of the rules it belongs
 /// to, built on the keyword's first hit. Everything a hit needs is here, in one place: a keyword
 /// like `ac` (`twilio-account-credentials`, exact case `AC`) has hundreds of thousands of hits in
@@ -306,12 +317,16 @@ impl SecretEngine {
     /// What the keyword hits in `text` ask each rule to search, sorted by rule slot and start:
     /// for an anchored rule the range of match starts a hit allows, otherwise the hit itself. A
     /// rule with no entry does not run at all. Also the encodings whose markers occur (see
-    /// [`decode::marker_bit`]).
-    fn hits(&self, text: &[u8]) -> (Vec<(u32, Range<usize>)>, u8) {
+    /// [`decode::marker_bit`]) and where the name/value pair markers are.
+    fn hits(&self, text: &[u8]) -> Hits {
         let mut out = Vec::new();
         let mut decode = 0;
+        let mut pairs = Vec::new();
         self.keywords.find_all(text, |p, hit| {
             decode |= self.decode_marker[p];
+            if self.decode_marker[p] & decode::pair_bit() != 0 {
+                pairs.push(hit.start);
+            }
             let plan =
                 self.plans[p].get_or_init(|| KeywordPlan::new(&self.slots, &self.triggers[p]));
             if plan
@@ -368,7 +383,11 @@ impl SecretEngine {
             }
         });
         out.sort_unstable_by_key(|(slot, span)| (*slot, span.start));
-        (out, decode)
+        Hits {
+            rules: out,
+            decode,
+            pairs,
+        }
     }
 
     /// Every secret in `text`, deduplicated, in order of position, including secrets inside
@@ -380,7 +399,11 @@ impl SecretEngine {
 
     fn scan_depth(&self, text: &[u8], depth: u8, budget: &mut usize) -> Vec<Match> {
         let mut found: Vec<(Match, bool)> = Vec::new();
-        let (hits, decode_marker) = self.hits(text);
+        let Hits {
+            rules: hits,
+            decode: decode_marker,
+            pairs,
+        } = self.hits(text);
         for group in hits.chunk_by(|a, b| a.0 == b.0) {
             let slot = &self.slots[group[0].0 as usize];
             self.run_rule(slot, text, group, |mat| {
@@ -388,8 +411,13 @@ impl SecretEngine {
             });
         }
         if depth < decode::MAX_DEPTH && decode_marker != 0 {
-            for enc in decode::candidates(text, decode_marker) {
-                let Some(plain) = decode::decode(&text[enc.value.clone()]) else {
+            for enc in decode::candidates(text, decode_marker, &pairs) {
+                let decoded = if enc.plain {
+                    Some(text[enc.value.clone()].to_vec())
+                } else {
+                    decode::decode(&text[enc.value.clone()])
+                };
+                let Some(plain) = decoded else {
                     continue;
                 };
                 let Some(left) = budget.checked_sub(plain.len()) else {
@@ -407,10 +435,25 @@ impl SecretEngine {
                     if inner.secret.end <= offset {
                         continue;
                     }
-                    let generic = self
-                        .slots
-                        .iter()
-                        .any(|s| s.rule == inner.rule && s.matcher.generic);
+                    if enc.plain {
+                        // The value is the text itself: the secret keeps its exact place.
+                        let Some(start) = inner.secret.start.checked_sub(offset) else {
+                            continue;
+                        };
+                        let at =
+                            enc.value.start + start..enc.value.start + inner.secret.end - offset;
+                        let generic = self.generic(inner.rule);
+                        found.push((
+                            Match {
+                                secret: at.clone(),
+                                whole: at,
+                                ..inner
+                            },
+                            generic,
+                        ));
+                        continue;
+                    }
+                    let generic = self.generic(inner.rule);
                     let note = match inner.note {
                         Some(n) => format!("{place}; {n}"),
                         None => place.clone(),
@@ -431,11 +474,18 @@ impl SecretEngine {
         dedup(found)
     }
 
+    /// Whether the rule at pack index `rule` is a generic one.
+    fn generic(&self, rule: usize) -> bool {
+        self.slots
+            .iter()
+            .any(|s| s.rule == rule && s.matcher.generic)
+    }
+
     /// Matches of the one rule at pack index `rule`, with its filters, without deduplication.
     /// The keyword gate still applies, so examples are checked the way real scans see them.
     pub fn scan_rule(&self, rule: usize, text: &[u8]) -> Vec<Match> {
         let mut out = Vec::new();
-        for group in self.hits(text).0.chunk_by(|a, b| a.0 == b.0) {
+        for group in self.hits(text).rules.chunk_by(|a, b| a.0 == b.0) {
             let slot = &self.slots[group[0].0 as usize];
             if slot.rule == rule {
                 self.run_rule(slot, text, group, |mat| out.push(mat));

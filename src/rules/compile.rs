@@ -780,7 +780,14 @@ fn compile_secret(
             format!("rule `{id}`: keywords must be at least 2 characters long"),
         ));
     }
-    let regex = std::sync::Arc::new(super::LazyRegex::new(pattern.value.clone()));
+    let expanded = match super::fragments::expand(&pattern.value) {
+        Ok(p) => p.into_owned(),
+        Err(e) => {
+            errors.push(err(pattern.referenced, format!("rule `{id}`: {e}")));
+            return None;
+        }
+    };
+    let regex = std::sync::Arc::new(super::LazyRegex::new(expanded));
     let filters = Filters {
         words: raw.generic,
         ..compile_filters(id, raw.filters.as_ref(), check_now, err, errors)

@@ -5,6 +5,7 @@
 //! nothing about files on disk beyond the text it is handed, nor about findings or reports.
 
 mod compile;
+mod fragments;
 mod syntax;
 
 use std::fmt;
