@@ -131,17 +131,18 @@ static PERCENT: LazyLock<Regex> = LazyLock::new(|| {
 /// A name/value pair that starts at its name, on one line or two, in YAML, JSON or HCL:
 /// `- name: X` / `value: v` (Kubernetes `env`), `{"name": "X", "value": "v"}` (ECS task
 /// definitions), `Name: X` / `Value: v` (CloudFormation), `name = "x"` / `value = "v"` (Helm
-/// `set` blocks in Terraform). Searched anchored at each `name` before a pair marker.
+/// `set` blocks in Terraform). Searched anchored at each `name` before a pair marker. A quoted
+/// value runs to its closing quote (tokens hold `;` and `,`), a bare one to a space or delimiter.
 static PAIR: LazyLock<meta::Regex> = LazyLock::new(|| {
     anchored_regex(
-        r#"(?i)\bname["']?[ \t]*[:=][ \t]*["']?([A-Za-z0-9_.\[\]/-]{1,128})["']?[ \t]*,?[ \t]*\r?\n?[ \t]*-?[ \t]*["']?value["']?[ \t]*[:=][ \t]*["']?([^\s"'`,;}\]]+)"#,
+        r#"(?i)\bname["']?[ \t]*[:=][ \t]*["']?([A-Za-z0-9_.\[\]/-]{1,128})["']?[ \t]*,?[ \t]*\r?\n?[ \t]*-?[ \t]*["']?value["']?[ \t]*[:=][ \t]*(?:"([^"\r\n]+)"|'([^'\r\n]+)'|([^\s"'`,;}\]]+))"#,
     )
 });
 
 /// The same pairs with the value first (`{"value": "v", "name": "X"}`), anchored at `value`.
 static PAIR_VALUE_FIRST: LazyLock<meta::Regex> = LazyLock::new(|| {
     anchored_regex(
-        r#"(?i)value["']?[ \t]*[:=][ \t]*["']?([^\s"'`,;}\]]+)["']?[ \t]*,?[ \t]*\r?\n?[ \t]*-?[ \t]*["']?name["']?[ \t]*[:=][ \t]*["']?([A-Za-z0-9_.\[\]/-]{1,128})"#,
+        r#"(?i)value["']?[ \t]*[:=][ \t]*(?:"([^"\r\n]+)"|'([^'\r\n]+)'|([^\s"'`,;}\]]+))[ \t]*,?[ \t]*\r?\n?[ \t]*-?[ \t]*["']?name["']?[ \t]*[:=][ \t]*["']?([A-Za-z0-9_.\[\]/-]{1,128})"#,
     )
 });
 
@@ -188,17 +189,24 @@ fn find_ci<'a>(hay: &'a [u8], word: &'a [u8]) -> impl Iterator<Item = usize> + '
 /// above, the marker's `value`, a `variable`): markers such as `value =` occur in much code that
 /// holds no pair, and searching such files whole cost more than the rest of decoding.
 fn named_pairs(text: &[u8], at: &[usize]) -> Vec<Encoded> {
-    thread_local! {
-        static CAPS: std::cell::RefCell<Option<[Captures; 3]>> = const { std::cell::RefCell::new(None) };
+    let mut out = Vec::new();
+    if at.is_empty() {
+        return out;
     }
     let line_start = |i: usize| memchr::memrchr(b'\n', &text[..i]).map_or(0, |n| n + 1);
-    let mut out = Vec::new();
+    let mut caps =
+        [&*PAIR, &*PAIR_VALUE_FIRST, &*VARIABLE_DEFAULT].map(meta::Regex::create_captures);
+    let [pair, first, variable] = &mut caps;
+    // `values`: the value's groups (double-quoted, single-quoted, bare), one of which matched.
     let mut tried =
-        |re: &meta::Regex, caps: &mut Captures, start: usize, key: usize, value: usize| {
+        |re: &meta::Regex, caps: &mut Captures, start: usize, key: usize, values: &[usize]| {
             let end = (start + PAIR_REACH).min(text.len());
-            let input = Input::new(text).span(start..end).anchored(Anchored::Yes);
-            re.search_captures(&input, caps);
-            if let (Some(k), Some(v)) = (caps.get_group(key), caps.get_group(value)) {
+            re.search_captures(
+                &Input::new(text).span(start..end).anchored(Anchored::Yes),
+                caps,
+            );
+            let value = values.iter().find_map(|&g| caps.get_group(g));
+            if let (Some(k), Some(v)) = (caps.get_group(key), value) {
                 out.push(Encoded {
                     key: k.range(),
                     value: v.range(),
@@ -206,32 +214,22 @@ fn named_pairs(text: &[u8], at: &[usize]) -> Vec<Encoded> {
                 });
             }
         };
-    CAPS.with(|cell| {
-        let mut cell = cell.borrow_mut();
-        let [pair, first, variable] = cell.get_or_insert_with(|| {
-            [
-                PAIR.create_captures(),
-                PAIR_VALUE_FIRST.create_captures(),
-                VARIABLE_DEFAULT.create_captures(),
-            ]
-        });
-        for &i in at {
-            let rest = &text[i..];
-            if rest.len() >= 8 && rest[..8].eq_ignore_ascii_case(b"variable") {
-                tried(&VARIABLE_DEFAULT, variable, i, 1, 2);
-                continue;
-            }
-            // The marker is `value...` or `"value"`.
-            let word = i + usize::from(rest.first() == Some(&b'"'));
-            tried(&PAIR_VALUE_FIRST, first, word, 2, 1);
-            let here = line_start(i);
-            let above = if here == 0 { 0 } else { line_start(here - 1) };
-            let from = above.max(i.saturating_sub(PAIR_REACH));
-            for n in find_ci(&text[from..i], b"name") {
-                tried(&PAIR, pair, from + n, 1, 2);
-            }
+    for &i in at {
+        let rest = &text[i..];
+        if rest.len() >= 8 && rest[..8].eq_ignore_ascii_case(b"variable") {
+            tried(&VARIABLE_DEFAULT, variable, i, 1, &[2]);
+            continue;
         }
-    });
+        // The marker is `value...` or `"value"`.
+        let word = i + usize::from(rest.first() == Some(&b'"'));
+        tried(&PAIR_VALUE_FIRST, first, word, 4, &[1, 2, 3]);
+        let here = line_start(i);
+        let above = if here == 0 { 0 } else { line_start(here - 1) };
+        let from = above.max(i.saturating_sub(PAIR_REACH));
+        for n in find_ci(&text[from..i], b"name") {
+            tried(&PAIR, pair, from + n, 1, &[2, 3, 4]);
+        }
+    }
     out.sort_unstable_by_key(|e| (e.value.start, e.value.end));
     out.dedup_by_key(|e| (e.value.start, e.value.end));
     out
@@ -505,6 +503,19 @@ mod tests {
                 ("API_KEY".to_owned(), "k1".to_owned()),
                 ("TOKEN".to_owned(), "k2".to_owned())
             ]
+        );
+        // Split so that nhilint's scan of its own sources does not see the pair.
+        let quoted = concat!(
+            r#"{"name": "OCI_AUTH_TOKEN", "#,
+            r#""value": "M876V22vEfUz>8l;ff,9"}"#
+        )
+        .as_bytes();
+        assert_eq!(
+            found(quoted),
+            [(
+                "OCI_AUTH_TOKEN".to_owned(),
+                "M876V22vEfUz>8l;ff,9".to_owned()
+            )]
         );
         let helm = b"set {\n    name  = \"auth.password\"\n    value = \"S3cr3t\"\n  }\n";
         assert_eq!(

@@ -412,13 +412,15 @@ impl SecretEngine {
         }
         if depth < decode::MAX_DEPTH && decode_marker != 0 {
             for enc in decode::candidates(text, decode_marker, &pairs) {
-                let decoded = if enc.plain {
-                    Some(text[enc.value.clone()].to_vec())
+                let value = &text[enc.value.clone()];
+                // A name/value pair's value is scanned as it is, an encoded one decoded.
+                let plain = if enc.plain {
+                    std::borrow::Cow::Borrowed(value)
                 } else {
-                    decode::decode(&text[enc.value.clone()])
-                };
-                let Some(plain) = decoded else {
-                    continue;
+                    match decode::decode(value) {
+                        Some(decoded) => std::borrow::Cow::Owned(decoded),
+                        None => continue,
+                    }
                 };
                 let Some(left) = budget.checked_sub(plain.len()) else {
                     break;
@@ -429,41 +431,40 @@ impl SecretEngine {
                 synthetic.push(b'=');
                 let offset = synthetic.len();
                 synthetic.extend_from_slice(&plain);
-                let key = String::from_utf8_lossy(&text[enc.key.clone()]);
-                let place = decode::describe(&text[enc.value.clone()], &key);
-                for inner in self.scan_depth(&synthetic, depth + 1, budget) {
+                // A finding in an encoded value is reported at the whole value, with a note of
+                // where it was; one in a pair's value keeps its exact place.
+                let place = (!enc.plain).then(|| {
+                    decode::describe(value, &String::from_utf8_lossy(&text[enc.key.clone()]))
+                });
+                for mut inner in self.scan_depth(&synthetic, depth + 1, budget) {
                     if inner.secret.end <= offset {
                         continue;
                     }
-                    if enc.plain {
-                        // The value is the text itself: the secret keeps its exact place.
-                        let Some(start) = inner.secret.start.checked_sub(offset) else {
-                            continue;
-                        };
-                        let at =
-                            enc.value.start + start..enc.value.start + inner.secret.end - offset;
-                        let generic = self.generic(inner.rule);
-                        found.push((
-                            Match {
-                                secret: at.clone(),
-                                whole: at,
-                                ..inner
-                            },
-                            generic,
-                        ));
-                        continue;
-                    }
-                    let generic = self.generic(inner.rule);
-                    let note = match inner.note {
-                        Some(n) => format!("{place}; {n}"),
-                        None => place.clone(),
+                    let (at, note) = match &place {
+                        None => {
+                            let Some(start) = inner.secret.start.checked_sub(offset) else {
+                                continue;
+                            };
+                            let end = inner.secret.end - offset;
+                            (
+                                enc.value.start + start..enc.value.start + end,
+                                inner.note.take(),
+                            )
+                        }
+                        Some(place) => (
+                            enc.value.clone(),
+                            Some(match inner.note.take() {
+                                Some(n) => format!("{place}; {n}"),
+                                None => place.clone(),
+                            }),
+                        ),
                     };
-                    let at = enc.value.clone();
+                    let generic = self.generic(inner.rule);
                     found.push((
                         Match {
                             secret: at.clone(),
                             whole: at,
-                            note: Some(note),
+                            note,
                             ..inner
                         },
                         generic,

@@ -20,9 +20,11 @@ use std::borrow::Cow;
 /// - a call's next argument and typed constants: `getenv("X", "v")`, `X: &'static str = "v"`,
 ///   `X: string = "v"`;
 /// - a space and a quote: `#define X "v"`;
-/// - a name/value pair: Kubernetes `- name: X` with `value: v` on the next line, ECS and
-///   CloudFormation `{"name": "X", "value": "v"}`;
 /// - then spaces and the value's opening quote, possibly escaped.
+///
+/// Not name/value pairs in sibling fields (Kubernetes `- name: X` with `value: v` on the next
+/// line, ECS `{"name": "X", "value": "v"}`): the engine reads those for every rule, as `X=v`
+/// (see `engine::decode`).
 const ASSIGN: &str = concat!(
     r#"(?:\\?["'`])?[\])]?"#,
     r"(?:",
@@ -31,7 +33,6 @@ const ASSIGN: &str = concat!(
     r"|\s{1,3}(?:(?:to|is|or)\b|\||value\s{0,3}=)",
     r"|\s{0,3}(?:,|:\s{0,3}&?(?:'static\s{1,3})?(?:str|string|String)\s{0,3}=)",
     r#"|\s{1,3}\\?["'`]"#,
-    r#"|\s{0,3}(?:,|\r?\n)\s{0,24}["']?value["']?\s{0,3}[:=]"#,
     r")",
     r#"\s{0,5}(?:\\?["'`])?"#,
 );
@@ -104,8 +105,6 @@ mod tests {
             "| AWS_SECRET_KEY | Zq8vT2mX |",
             "<add key=\"AWS_SECRET_KEY\" value=\"Zq8vT2mX\" />",
             "const AWS_SECRET_KEY: &'static str = \"Zq8vT2mX\";",
-            "env:\n  - name: AWS_SECRET_KEY\n    value: \"Zq8vT2mX\"",
-            "{\"name\": \"AWS_SECRET_KEY\", \"value\": \"Zq8vT2mX\"}",
             r#""source": ["aws_secret_key = \"Zq8vT2mX\"\n"]"#,
         ] {
             assert_eq!(value(text).as_deref(), Some("Zq8vT2mX"), "{text}");
@@ -119,6 +118,9 @@ mod tests {
             "aws_secret_keyZq8vT2mX",
             "env:\n  - name: AWS_SECRET_KEY\n    valueFrom: Zq8vT2mX",
             "aws_secret_key\n\nZq8vT2mX",
+            // Pairs in sibling fields are the engine's to read (`engine::decode`).
+            "env:\n  - name: AWS_SECRET_KEY\n    value: \"Zq8vT2mX\"",
+            "{\"name\": \"AWS_SECRET_KEY\", \"value\": \"Zq8vT2mX\"}",
         ] {
             assert_eq!(value(text), None, "{text}");
         }
